@@ -1,0 +1,73 @@
+"""`mlplane.Client`: one object for every resource of the platform."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mlplane.client.resolve import resolve_target
+from mlplane.client.transport import Transport
+
+if TYPE_CHECKING:
+    from mlplane.catalog.client import Projects
+    from mlplane.governance.client import Audit, Tokens, Users
+
+
+class Client:
+    """Talk to a platform.
+
+    With no `url` and no `MLPLANE_URL`, it finds the platform running on the local home
+    (`MLPLANE_HOME`, default `~/.mlplane`), and failing that hosts the app in-process.
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        token: str | None = None,
+        *,
+        home: str | Path | None = None,
+        timeout: float = 60.0,
+    ) -> None:
+        self.transport = Transport(resolve_target(url, token, home), timeout=timeout)
+
+    @property
+    def url(self) -> str:
+        return self.transport.base_url
+
+    def health(self) -> dict[str, Any]:
+        result: dict[str, Any] = self.transport.json("GET", "/api/v1/health")
+        return result
+
+    @cached_property
+    def projects(self) -> Projects:
+        from mlplane.catalog.client import Projects
+
+        return Projects(self.transport)
+
+    @cached_property
+    def users(self) -> Users:
+        from mlplane.governance.client import Users
+
+        return Users(self.transport)
+
+    @cached_property
+    def tokens(self) -> Tokens:
+        from mlplane.governance.client import Tokens
+
+        return Tokens(self.transport)
+
+    @cached_property
+    def audit(self) -> Audit:
+        from mlplane.governance.client import Audit
+
+        return Audit(self.transport)
+
+    def close(self) -> None:
+        self.transport.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

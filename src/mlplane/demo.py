@@ -1,0 +1,49 @@
+"""The demo project `mlplane up --demo` creates, so a newcomer sees every capability at work.
+
+Seeding is idempotent: a restart finds what it created before and leaves it alone.
+"""
+
+from __future__ import annotations
+
+from mlplane.client.client import Client
+from mlplane.client.errors import ApiError
+
+DEMO_PROJECT = "demo"
+
+
+def _exists(error: ApiError) -> bool:
+    return error.status == 409
+
+
+def seed_governance(client: Client) -> None:
+    for name, role in (("alice", "editor"), ("bob", "viewer")):
+        try:
+            client.users.create(name, display_name=name.title(), email=f"{name}@example.com")
+        except ApiError as error:
+            if not _exists(error):
+                raise
+        client.projects.add_member(DEMO_PROJECT, name, role)
+    try:
+        client.users.create("ci-bot", display_name="CI pipeline", kind="service")
+    except ApiError as error:
+        if not _exists(error):
+            raise
+    client.projects.add_member(DEMO_PROJECT, "ci-bot", "editor")
+
+
+def seed_catalog(client: Client) -> None:
+    try:
+        client.projects.create(
+            DEMO_PROJECT,
+            display_name="Demo",
+            description="A small project that shows what mlplane does.",
+            tags={"team": "platform", "tier": "demo"},
+        )
+    except ApiError as error:
+        if not _exists(error):
+            raise
+
+
+def seed(client: Client) -> None:
+    seed_catalog(client)
+    seed_governance(client)

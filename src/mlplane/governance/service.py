@@ -1,0 +1,334 @@
+"""Who may do what: users, tokens, roles, and the audit log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from mlplane.core.clock import utcnow
+from mlplane.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+from mlplane.core.ids import new_id
+from mlplane.core.pagination import Page, check_max_results, decode_page_token, encode_page_token
+from mlplane.governance import store
+from mlplane.governance.schemas import (
+    AuditEvent,
+    AuditFilter,
+    AuditRecord,
+    Membership,
+    MembershipSet,
+    Principal,
+    Role,
+    Token,
+    TokenCreate,
+    TokenCreated,
+    User,
+    UserCreate,
+    UserKind,
+    UserUpdate,
+)
+from mlplane.governance.secrets import display_prefix, hash_token_secret, new_token_secret
+from mlplane.governance.tables import AuditEventRow, MembershipRow, TokenRow, UserRow
+
+# last_used_at is informational: refreshing it at most once a minute keeps reads read-only.
+LAST_USED_RESOLUTION = timedelta(seconds=60)
+BOOTSTRAP_ADMIN = "admin"
+
+
+def authenticate(session: Session, secret: str) -> tuple[Principal, bool]:
+    """The principal behind a token, and whether its last-used time should be refreshed."""
+    found = store.get_token_with_user(session, hash_token_secret(secret))
+    if found is None:
+        raise Unauthorized("the token is not valid")
+    token, user = found
+    now = utcnow()
+    if token.revoked_at is not None:
+        raise Unauthorized("the token has been revoked")
+    if token.expires_at is not None and token.expires_at <= now:
+        raise Unauthorized("the token has expired")
+    if user.disabled:
+        raise Unauthorized(f"user {user.name!r} is disabled")
+    principal = Principal(
+        user_id=user.id,
+        name=user.name,
+        is_admin=user.is_admin,
+        kind=user.kind,
+        token_id=token.id,
+        scopes=tuple(token.scopes) if token.scopes is not None else None,
+    )
+    stale = token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION
+    return principal, stale
+
+
+def touch_token(session: Session, token_id: str) -> None:
+    store.touch_token(session, token_id, utcnow())
+
+
+def require_admin(principal: Principal) -> None:
+    if not principal.is_admin:
+        raise Forbidden("this needs a platform administrator")
+
+
+def project_role(session: Session, principal: Principal, project_id: str) -> Role | None:
+    if principal.is_admin:
+        return Role.ADMIN
+    membership = store.get_membership(session, project_id, principal.user_id)
+    return Role(membership.role) if membership else None
+
+
+def require_project_role(
+    session: Session, principal: Principal, project_id: str, project_name: str, minimum: Role
+) -> Role:
+    role = project_role(session, principal, project_id)
+    if role is None or not role.covers(minimum):
+        have = f"has role {role.value!r}" if role else "has no role"
+        raise Forbidden(
+            f"user {principal.name!r} {have} in project {project_name!r}; "
+            f"this needs {minimum.value!r}"
+        )
+    return role
+
+
+def visible_project_ids(session: Session, principal: Principal) -> list[str] | None:
+    """Projects a principal may see; None means all of them (administrators)."""
+    if principal.is_admin:
+        return None
+    return list(store.list_user_roles(session, principal.user_id))
+
+
+def project_roles(session: Session, principal: Principal) -> dict[str, Role]:
+    return {pid: Role(role) for pid, role in store.list_user_roles(session, principal.user_id).items()}
+
+
+# Users
+
+
+def _get_user_row(session: Session, name: str) -> UserRow:
+    row = store.get_user_by_name(session, name)
+    if row is None:
+        raise NotFound(f"user {name!r} does not exist")
+    return row
+
+
+def create_user(session: Session, principal: Principal, data: UserCreate) -> User:
+    require_admin(principal)
+    if store.get_user_by_name(session, data.name) is not None:
+        raise Conflict(f"user {data.name!r} already exists")
+    if data.is_admin and data.kind is UserKind.SERVICE:
+        raise InvalidInput("is_admin: a service account cannot be a platform administrator")
+    row = UserRow(
+        id=new_id(),
+        name=data.name,
+        display_name=data.display_name,
+        email=data.email,
+        kind=data.kind.value,
+        is_admin=data.is_admin,
+        disabled=False,
+        created_at=utcnow(),
+        created_by=principal.name,
+    )
+    session.add(row)
+    session.flush()
+    return User.model_validate(row)
+
+
+def get_user(session: Session, principal: Principal, name: str) -> User:
+    if not principal.is_admin and name != principal.name:
+        raise Forbidden("only administrators may look up other users")
+    return User.model_validate(_get_user_row(session, name))
+
+
+def list_users(
+    session: Session, principal: Principal, page_token: str | None, max_results: int | None
+) -> Page[User]:
+    require_admin(principal)
+    limit = check_max_results(max_results)
+    offset = int(decode_page_token(page_token).get("offset", 0))
+    rows = store.list_users(session, offset, limit + 1)
+    next_token = encode_page_token({"offset": offset + limit}) if len(rows) > limit else None
+    return Page(items=[User.model_validate(row) for row in rows[:limit]], next_page_token=next_token)
+
+
+def update_user(session: Session, principal: Principal, name: str, data: UserUpdate) -> User:
+    require_admin(principal)
+    row = _get_user_row(session, name)
+    changes = data.model_dump(exclude_unset=True)
+    if row.id == principal.user_id and (changes.get("disabled") or changes.get("is_admin") is False):
+        raise InvalidInput("an administrator cannot disable or demote themselves")
+    for key, value in changes.items():
+        if value is not None:
+            setattr(row, key, value)
+    session.flush()
+    return User.model_validate(row)
+
+
+def whoami(session: Session, principal: Principal) -> User:
+    return User.model_validate(_get_user_row(session, principal.name))
+
+
+# Tokens
+
+
+def _token_view(row: TokenRow, user_name: str) -> Token:
+    return Token(
+        id=row.id,
+        name=row.name,
+        user=user_name,
+        prefix=row.prefix,
+        scopes=row.scopes,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        last_used_at=row.last_used_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+def issue_token(
+    session: Session, user: UserRow, name: str, expires_in_days: int | None, scopes: list[str] | None
+) -> TokenCreated:
+    secret = new_token_secret()
+    now = utcnow()
+    row = TokenRow(
+        id=new_id(),
+        user_id=user.id,
+        name=name,
+        secret_hash=hash_token_secret(secret),
+        prefix=display_prefix(secret),
+        scopes=scopes,
+        created_at=now,
+        expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
+    )
+    session.add(row)
+    session.flush()
+    return TokenCreated(**_token_view(row, user.name).model_dump(), secret=secret)
+
+
+def create_token(session: Session, principal: Principal, data: TokenCreate) -> TokenCreated:
+    owner_name = data.user or principal.name
+    if owner_name != principal.name:
+        require_admin(principal)
+    owner = _get_user_row(session, owner_name)
+    if owner.disabled:
+        raise InvalidInput(f"user: {owner_name!r} is disabled")
+    return issue_token(session, owner, data.name, data.expires_in_days, data.scopes)
+
+
+def list_tokens(session: Session, principal: Principal, user: str | None) -> list[Token]:
+    if user is None and principal.is_admin:
+        user_id = None
+    else:
+        target = user or principal.name
+        if target != principal.name:
+            require_admin(principal)
+        user_id = _get_user_row(session, target).id
+    return [_token_view(row, name) for row, name in store.list_tokens(session, user_id)]
+
+
+def revoke_token(session: Session, principal: Principal, token_id: str) -> Token:
+    row = store.get_token(session, token_id)
+    if row is None:
+        raise NotFound(f"token {token_id!r} does not exist")
+    if row.user_id != principal.user_id:
+        require_admin(principal)
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.flush()
+    owner = store.get_user_by_id(session, row.user_id)
+    return _token_view(row, owner.name if owner else "")
+
+
+# Memberships
+
+
+def list_members(session: Session, project_id: str, project_name: str) -> list[Membership]:
+    return [
+        Membership(project=project_name, user=name, role=Role(row.role), created_at=row.created_at)
+        for row, name in store.list_memberships(session, project_id)
+    ]
+
+
+def set_member(session: Session, project_id: str, project_name: str, data: MembershipSet) -> Membership:
+    user = _get_user_row(session, data.user)
+    row = store.get_membership(session, project_id, user.id)
+    if row is None:
+        row = MembershipRow(project_id=project_id, user_id=user.id, role=data.role.value, created_at=utcnow())
+        session.add(row)
+    else:
+        row.role = data.role.value
+    session.flush()
+    return Membership(project=project_name, user=user.name, role=data.role, created_at=row.created_at)
+
+
+def remove_member(session: Session, project_id: str, project_name: str, user_name: str) -> None:
+    user = _get_user_row(session, user_name)
+    if store.delete_membership(session, project_id, user.id) == 0:
+        raise NotFound(f"user {user_name!r} is not a member of project {project_name!r}")
+
+
+# Audit
+
+
+def record_audit(session: Session, record: AuditRecord) -> None:
+    session.add(
+        AuditEventRow(
+            time=utcnow(),
+            actor=record.actor,
+            actor_id=record.actor_id,
+            action=record.action,
+            resource=record.resource,
+            project=record.project,
+            outcome=record.outcome.value,
+            status_code=record.status_code,
+            method=record.method,
+            client_address=record.client_address,
+            detail=record.detail,
+            extra=record.extra,
+        )
+    )
+
+
+def list_audit(
+    session: Session,
+    principal: Principal,
+    filters: AuditFilter,
+    page_token: str | None,
+    max_results: int | None,
+    admin_project_names: list[str] | None,
+) -> Page[AuditEvent]:
+    """Administrators see every event; others see their own and those of projects they administer."""
+    limit = check_max_results(max_results)
+    before_id = decode_page_token(page_token).get("before_id")
+    rows = store.list_audit_events(
+        session,
+        filters,
+        before_id=int(before_id) if before_id is not None else None,
+        limit=limit + 1,
+        visible_projects=admin_project_names,
+        actor_name=principal.name,
+    )
+    items = [AuditEvent.model_validate(row) for row in rows[:limit]]
+    next_token = encode_page_token({"before_id": items[-1].id}) if len(rows) > limit else None
+    return Page(items=items, next_page_token=next_token)
+
+
+def bootstrap_admin(session: Session) -> str | None:
+    """On first start, the platform administrator and their token; None once one exists."""
+    if store.any_admin_exists(session):
+        return None
+    user = store.get_user_by_name(session, BOOTSTRAP_ADMIN)
+    if user is None:
+        user = UserRow(
+            id=new_id(),
+            name=BOOTSTRAP_ADMIN,
+            display_name="Platform administrator",
+            kind=UserKind.HUMAN.value,
+            is_admin=True,
+            disabled=False,
+            created_at=utcnow(),
+            created_by=None,
+        )
+        session.add(user)
+        session.flush()
+    else:
+        user.is_admin = True
+    return issue_token(session, user, "bootstrap", None, None).secret

@@ -1,0 +1,57 @@
+"""The api process's application: REST API, MLflow-compatible API, control panel."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from mlplane import __version__
+from mlplane.core.settings import Settings, load_settings
+from mlplane.server.bootstrap import prepare_home
+from mlplane.server.errors import install_error_handlers
+from mlplane.server.health import router as health_router
+from mlplane.server.middleware import AuditMiddleware, MetricsMiddleware
+from mlplane.server.platform import Platform
+
+# Each subsystem contributes `router` from its routes module; a new subsystem adds a line.
+ROUTE_MODULES = (
+    "mlplane.governance.routes",
+    "mlplane.catalog.routes",
+)
+UI_MODULE = "mlplane.ui.routes"
+
+
+def create_app(settings: Settings | None = None, *, prepare: bool = True) -> FastAPI:
+    """Build the api application. `prepare` migrates the database and bootstraps the home."""
+    settings = settings or load_settings()
+    platform = Platform(settings)
+    if prepare:
+        prepare_home(settings, platform.db)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        platform.close()
+
+    app = FastAPI(
+        title="mlplane",
+        version=__version__,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.platform = platform
+    install_error_handlers(app)
+    app.include_router(health_router)
+    api = APIRouter(prefix="/api/v1")
+    for module_name in ROUTE_MODULES:
+        api.include_router(importlib.import_module(module_name).router)
+    app.include_router(api)
+    importlib.import_module(UI_MODULE).mount(app)
+    app.add_middleware(AuditMiddleware, platform=platform)
+    app.add_middleware(MetricsMiddleware, process="api")
+    return app

@@ -1,0 +1,70 @@
+"""FastAPI dependencies every router uses: the platform and the caller."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from mlplane.core.errors import Unauthorized
+from mlplane.governance import service as governance
+from mlplane.governance.schemas import Principal
+from mlplane.server.platform import Platform
+
+TOKEN_COOKIE = "mlplane_token"
+
+READ_ONLY: dict[str, Any] = {"x-mlplane-read-only": True}
+"""`openapi_extra` for a POST that changes nothing (a search), so it is not audited."""
+
+
+def get_platform(request: Request) -> Platform:
+    platform: Platform = request.app.state.platform
+    return platform
+
+
+def token_from_request(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() == "bearer" and value.strip():
+            return value.strip()
+        # MLflow clients may send basic auth; the password then carries the token.
+        if scheme.lower() == "basic":
+            return _password_from_basic(value.strip())
+        raise Unauthorized("the Authorization header must be 'Bearer <token>'")
+    return request.cookies.get(TOKEN_COOKIE)
+
+
+def _password_from_basic(value: str) -> str | None:
+    import base64
+    import binascii
+
+    try:
+        decoded = base64.b64decode(value).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return decoded.partition(":")[2] or None
+
+
+def authenticate_request(request: Request, platform: Platform) -> Principal:
+    cached: Principal | None = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    secret = token_from_request(request)
+    if not secret:
+        raise Unauthorized("this endpoint needs a token: send 'Authorization: Bearer <token>'")
+    with platform.db.read() as session:
+        principal, stale = governance.authenticate(session, secret)
+    if stale and principal.token_id:
+        with platform.db.write() as session:
+            governance.touch_token(session, principal.token_id)
+    request.state.principal = principal
+    return principal
+
+
+def get_principal(request: Request, platform: Annotated[Platform, Depends(get_platform)]) -> Principal:
+    return authenticate_request(request, platform)
+
+
+PlatformDep = Annotated[Platform, Depends(get_platform)]
+PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -1,0 +1,117 @@
+"""ASGI middleware: request metrics and the audit trail.
+
+Both are plain ASGI (not BaseHTTPMiddleware) so they add microseconds, not milliseconds.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import anyio
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mlplane.core.metrics import AUDIT_EVENTS, HTTP_LATENCY, HTTP_REQUESTS
+from mlplane.governance import service as governance
+from mlplane.governance.schemas import AuditOutcome, AuditRecord, Principal
+from mlplane.server.platform import Platform
+
+MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+AUDITED_PREFIXES = ("/api/", "/ajax-api/", "/ui/")
+
+
+def _route_template(scope: Scope) -> str:
+    route = scope.get("route")
+    return getattr(route, "path", None) or "unmatched"
+
+
+class MetricsMiddleware:
+    def __init__(self, app: ASGIApp, process: str = "api") -> None:
+        self.app = app
+        self.process = process
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_status)
+        finally:
+            route = _route_template(scope)
+            method = scope["method"]
+            HTTP_REQUESTS.labels(self.process, method, route, str(status)).inc()
+            HTTP_LATENCY.labels(self.process, method, route).observe(time.perf_counter() - started)
+
+
+def _outcome(status: int) -> AuditOutcome:
+    if status in (401, 403):
+        return AuditOutcome.DENIED
+    return AuditOutcome.SUCCESS if status < 400 else AuditOutcome.FAILURE
+
+
+def _action(scope: Scope) -> str:
+    route = scope.get("route")
+    name = getattr(route, "name", None)
+    return name or f"{scope['method'].lower()} {scope['path']}"
+
+
+def _is_read_only(scope: Scope) -> bool:
+    extra: dict[str, Any] | None = getattr(scope.get("route"), "openapi_extra", None)
+    return bool(extra and extra.get("x-mlplane-read-only"))
+
+
+class AuditMiddleware:
+    """Writes one audit event for every mutation and every refused request.
+
+    The event is committed before the response starts, so an acknowledged change is
+    always in the audit log.
+    """
+
+    def __init__(self, app: ASGIApp, platform: Platform) -> None:
+        self.app = app
+        self.platform = platform
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(AUDITED_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+
+        async def audited_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                mutating = scope["method"] in MUTATING_METHODS and not _is_read_only(scope)
+                if mutating or status in (401, 403):
+                    await anyio.to_thread.run_sync(self._write, scope, status)
+            await send(message)
+
+        await self.app(scope, receive, audited_send)
+
+    def _write(self, scope: Scope, status: int) -> None:
+        state = scope.get("state", {})
+        principal: Principal | None = state.get("principal")
+        client = scope.get("client")
+        outcome = _outcome(status)
+        record = AuditRecord(
+            action=_action(scope),
+            resource=scope["path"],
+            method=scope["method"],
+            status_code=status,
+            outcome=outcome,
+            actor=principal.name if principal else None,
+            actor_id=principal.user_id if principal else None,
+            project=state.get("audit_project") or scope.get("path_params", {}).get("project"),
+            client_address=client[0] if client else None,
+            detail=state.get("audit_detail"),
+        )
+        with self.platform.db.write() as session:
+            governance.record_audit(session, record)
+        AUDIT_EVENTS.labels(outcome.value).inc()

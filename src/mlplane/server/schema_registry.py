@@ -1,0 +1,21 @@
+"""Every subsystem's tables on one metadata, for migrations and their tests."""
+
+from __future__ import annotations
+
+import importlib
+
+from sqlalchemy import MetaData
+
+from mlplane.core.db import Base
+
+TABLE_MODULES = (
+    "mlplane.governance.tables",
+    "mlplane.catalog.tables",
+    "mlplane.core.processes",
+)
+
+
+def all_metadata() -> MetaData:
+    for module_name in TABLE_MODULES:
+        importlib.import_module(module_name)
+    return Base.metadata
