@@ -23,25 +23,45 @@ def _config(connection: Any, metadata: MetaData | None = None) -> Config:
     return config
 
 
-def head_revision() -> str | None:
+def head_revisions() -> set[str]:
+    """Each subsystem's migrations are a branch off the foundation, so there are several heads."""
     script = ScriptDirectory.from_config(_config(None))
-    return script.get_current_head()
+    return set(script.get_heads())
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> set[str]:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return set(MigrationContext.configure(connection).get_current_heads())
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest revision; a no-op when it is there already."""
-    if current_revision(engine) == head_revision():
+    """Bring the schema to the newest revisions; a no-op when it is there already."""
+    if current_revisions(engine) == head_revisions():
         return
     with engine.begin() as connection:
-        command.upgrade(_config(connection), "head")
+        command.upgrade(_config(connection), "heads")
 
 
-def create_revision(engine: Engine, metadata: MetaData, message: str) -> None:
-    """Write a new migration file from the difference between the tables and the database."""
+def create_revision(
+    engine: Engine,
+    metadata: MetaData,
+    message: str,
+    revision_id: str,
+    head: str = "0001",
+    branch_label: str | None = None,
+) -> None:
+    """Write a new migration from the difference between the tables and the migrated database.
+
+    A subsystem's first migration starts its own branch off the foundation (`head="0001"`,
+    `branch_label="tracking"`); its later ones continue it (`head="tracking@head"`).
+    """
+    upgrade(engine)
     with engine.begin() as connection:
-        command.revision(_config(connection, metadata), message=message, autogenerate=True)
+        command.revision(
+            _config(connection, metadata),
+            message=message,
+            autogenerate=True,
+            rev_id=revision_id,
+            head=head,
+            branch_label=branch_label,
+        )
