@@ -24,7 +24,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         db = Database(f"sqlite:///{Path(folder) / 'schema.db'}")
-        create_revision(db.engine, all_metadata(), args.message, args.revision_id, args.head, args.branch)
+        create_revision(
+            db.engine, all_metadata(), args.message, args.revision_id, args.head, args.branch
+        )
         db.dispose()
 
 

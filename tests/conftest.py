@@ -86,7 +86,9 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def client(home: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[mlplane.Client]:
+def client(
+    home: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[mlplane.Client]:
     """An administrator's SDK client over the app in-process on a fresh home."""
     monkeypatch.setenv("MLPLANE_HOME", str(home))
     monkeypatch.setenv("MLPLANE_DATABASE_URL", database_url)
@@ -99,7 +101,9 @@ def user_client(client: mlplane.Client, home: Path) -> Callable[..., mlplane.Cli
     """Make a user (optionally with a role in a project) and return their SDK client."""
     made: list[mlplane.Client] = []
 
-    def make(name: str, project: str | None = None, role: str | None = None, **fields: object) -> mlplane.Client:
+    def make(
+        name: str, project: str | None = None, role: str | None = None, **fields: object
+    ) -> mlplane.Client:
         client.users.create(name, **fields)  # type: ignore[arg-type]
         if project and role:
             client.projects.add_member(project, name, role)

@@ -38,7 +38,9 @@ class RunningPlatform:
                 command = (entry / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            ppid = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("PPid:"))
+            ppid = next(
+                int(line.split()[1]) for line in status.splitlines() if line.startswith("PPid:")
+            )
             if ppid == self.process.pid and b"mlplane.server.processes" in command:
                 kind = command[command.index(b"mlplane.server.processes") + 1].decode()
                 found[kind] = int(entry.name)
@@ -58,7 +60,9 @@ def wait_healthy(url: str, timeout: float = 60.0) -> None:
 
 
 @contextmanager
-def run_platform(home: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[RunningPlatform]:
+def run_platform(
+    home: Path, *extra: str, env: dict[str, str] | None = None
+) -> Iterator[RunningPlatform]:
     port, gateway_port = free_port(), free_port()
     log = home.parent / f"{home.name}-up.log"
     child_env = {**os.environ, **(env or {})}
@@ -66,8 +70,17 @@ def run_platform(home: Path, *extra: str, env: dict[str, str] | None = None) -> 
     child_env.pop("MLPLANE_TOKEN", None)
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "mlplane", "--home", str(home), "up",
-            "--port", str(port), "--gateway-port", str(gateway_port), *extra,
+            sys.executable,
+            "-m",
+            "mlplane",
+            "--home",
+            str(home),
+            "up",
+            "--port",
+            str(port),
+            "--gateway-port",
+            str(gateway_port),
+            *extra,
         ],
         stdout=open(log, "ab"),  # noqa: SIM115 - closed with the process
         stderr=subprocess.STDOUT,

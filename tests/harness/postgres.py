@@ -40,7 +40,9 @@ def postgres_server(bindir: Path, workdir: Path) -> Iterator[str]:
         shutil.chown(workdir, "postgres")
         shutil.chown(data, "postgres")
     subprocess.run(
-        _as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8"]),
+        _as_postgres(
+            [str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8"]
+        ),
         check=True,
         capture_output=True,
     )
@@ -49,8 +51,19 @@ def postgres_server(bindir: Path, workdir: Path) -> Iterator[str]:
     server = subprocess.Popen(
         _as_postgres(
             [
-                str(bindir / "postgres"), "-D", str(data), "-p", str(port), "-h", "127.0.0.1",
-                "-k", str(workdir), "-c", "fsync=off", "-c", "max_connections=200",
+                str(bindir / "postgres"),
+                "-D",
+                str(data),
+                "-p",
+                str(port),
+                "-h",
+                "127.0.0.1",
+                "-k",
+                str(workdir),
+                "-c",
+                "fsync=off",
+                "-c",
+                "max_connections=200",
             ]
         ),
         stdout=subprocess.DEVNULL,
@@ -67,7 +80,9 @@ def postgres_server(bindir: Path, workdir: Path) -> Iterator[str]:
                 break
             except psycopg.OperationalError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError(f"postgres did not start: {log.read_text()[-2000:]}") from None
+                    raise RuntimeError(
+                        f"postgres did not start: {log.read_text()[-2000:]}"
+                    ) from None
                 time.sleep(0.1)
         yield url
     finally:

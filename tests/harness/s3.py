@@ -24,7 +24,9 @@ S3_ENVIRONMENT = {
 @contextmanager
 def moto_server() -> Iterator[str]:
     port = free_port()
-    executable = shutil.which("moto_server") or os.path.join(os.path.dirname(sys.executable), "moto_server")
+    executable = shutil.which("moto_server") or os.path.join(
+        os.path.dirname(sys.executable), "moto_server"
+    )
     process = subprocess.Popen(
         [executable, "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,

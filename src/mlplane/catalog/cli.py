@@ -64,7 +64,9 @@ def update(
     name: str,
     description: Annotated[str | None, typer.Option("--description", "-d")] = None,
     owner: Annotated[str | None, typer.Option()] = None,
-    tag: Annotated[list[str] | None, typer.Option(help="KEY=VALUE, repeatable; replaces tags.")] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option(help="KEY=VALUE, repeatable; replaces tags.")
+    ] = None,
 ) -> None:
     """Change a project's description, owner or tags."""
     changes = {"description": description, "owner": owner, "tags": _parse_tags(tag)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from mlplane.catalog.schemas import Project
@@ -38,7 +39,9 @@ class Projects:
     def list(self, *, include_archived: bool = False, limit: int | None = None) -> list[Project]:
         params = {"include_archived": include_archived}
         return list(
-            iterate_pages(self._transport, "/api/v1/projects", Project.model_validate, params, limit)
+            iterate_pages(
+                self._transport, "/api/v1/projects", Project.model_validate, params, limit
+            )
         )
 
     def update(self, name: str, **changes: Any) -> Project:
@@ -47,12 +50,16 @@ class Projects:
         )
 
     def archive(self, name: str) -> Project:
-        return Project.model_validate(self._transport.json("POST", f"/api/v1/projects/{name}/archive"))
+        return Project.model_validate(
+            self._transport.json("POST", f"/api/v1/projects/{name}/archive")
+        )
 
     def restore(self, name: str) -> Project:
-        return Project.model_validate(self._transport.json("POST", f"/api/v1/projects/{name}/restore"))
+        return Project.model_validate(
+            self._transport.json("POST", f"/api/v1/projects/{name}/restore")
+        )
 
-    def members(self, name: str) -> list[Membership]:
+    def members(self, name: str) -> builtins.list[Membership]:
         items = self._transport.json("GET", f"/api/v1/projects/{name}/members")
         return [Membership.model_validate(item) for item in items]
 

@@ -79,7 +79,9 @@ def update_member(
 
 
 @router.delete("/{project}/members/{user}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_member(project: str, user: str, platform: PlatformDep, principal: PrincipalDep) -> Response:
+def delete_member(
+    project: str, user: str, platform: PlatformDep, principal: PrincipalDep
+) -> Response:
     with platform.db.write() as session:
         service.remove_member(session, principal, project, user)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -109,7 +109,9 @@ def list_projects(
     return Page(items=items, next_page_token=next_token)
 
 
-def update_project(session: Session, principal: Principal, name: str, data: ProjectUpdate) -> Project:
+def update_project(
+    session: Session, principal: Principal, name: str, data: ProjectUpdate
+) -> Project:
     access = access_project(session, principal, name, Role.ADMIN, for_write=True)
     row = _get_row(session, name)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)

@@ -14,14 +14,24 @@ from mlplane.cli.lazy_group import LazyCommand, LazyGroup
 
 class RootGroup(LazyGroup):
     lazy_commands = {
-        "up": LazyCommand("mlplane.cli.processes", "up", "Start the platform: api, worker, gateway."),
+        "up": LazyCommand(
+            "mlplane.cli.processes", "up", "Start the platform: api, worker, gateway."
+        ),
         "api": LazyCommand("mlplane.cli.processes", "api", "Run the api process alone."),
         "worker": LazyCommand("mlplane.cli.processes", "worker", "Run the worker process alone."),
-        "gateway": LazyCommand("mlplane.cli.processes", "gateway", "Run the inference gateway alone."),
-        "status": LazyCommand("mlplane.cli.processes", "status", "Show the platform this CLI uses."),
+        "gateway": LazyCommand(
+            "mlplane.cli.processes", "gateway", "Run the inference gateway alone."
+        ),
+        "status": LazyCommand(
+            "mlplane.cli.processes", "status", "Show the platform this CLI uses."
+        ),
         "projects": LazyCommand("mlplane.catalog.cli", "app", "Create, list and change projects."),
-        "users": LazyCommand("mlplane.governance.cli", "users_app", "Manage users and service accounts."),
-        "tokens": LazyCommand("mlplane.governance.cli", "tokens_app", "Create, list, revoke API tokens."),
+        "users": LazyCommand(
+            "mlplane.governance.cli", "users_app", "Manage users and service accounts."
+        ),
+        "tokens": LazyCommand(
+            "mlplane.governance.cli", "tokens_app", "Create, list, revoke API tokens."
+        ),
         "audit": LazyCommand("mlplane.governance.cli", "audit_app", "Search the audit log."),
     }
 
@@ -55,7 +65,8 @@ def root(
     ] = None,
     output: Annotated[Output, typer.Option("--output", "-o", help="Output format.")] = Output.TABLE,
     version: Annotated[
-        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version.")
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """mlplane: the whole lifecycle of AI work behind one API."""

@@ -34,7 +34,9 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def print_items(items: Sequence[BaseModel], columns: Sequence[str], title: str | None = None) -> None:
+def print_items(
+    items: Sequence[BaseModel], columns: Sequence[str], title: str | None = None
+) -> None:
     if options().output == "json":
         print_json(list(items))
         return

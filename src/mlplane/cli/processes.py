@@ -11,7 +11,9 @@ import typer
 from mlplane.cli.context import client, options
 from mlplane.cli.output import api_errors, print_json
 
-HomeOption = Annotated[str | None, typer.Option("--home", help="Platform home (default ~/.mlplane).")]
+HomeOption = Annotated[
+    str | None, typer.Option("--home", help="Platform home (default ~/.mlplane).")
+]
 HostOption = Annotated[str, typer.Option("--host", help="Address to listen on.")]
 HEALTH_TIMEOUT = 60.0
 
@@ -40,7 +42,9 @@ def _wait_healthy(url: str, timeout: float) -> bool:
 def up(
     home: HomeOption = None,
     host: HostOption = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="API and control-panel port (0: any free port).")] = 5050,
+    port: Annotated[
+        int, typer.Option(help="API and control-panel port (0: any free port).")
+    ] = 5050,
     gateway_port: Annotated[int, typer.Option(help="Inference gateway port (0: any free).")] = 5051,
     demo: Annotated[bool, typer.Option("--demo", help="Create the demo project on start.")] = False,
 ) -> None:
@@ -133,7 +137,12 @@ def status() -> None:
         platform = client()
         health = platform.health()
         me = platform.users.me()
-    result = {"url": platform.url, "in_process": platform.transport.in_process, **health, "user": me.name}
+    result = {
+        "url": platform.url,
+        "in_process": platform.transport.in_process,
+        **health,
+        "user": me.name,
+    }
     if options().output == "json":
         print_json(result)
         return

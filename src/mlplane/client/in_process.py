@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import atexit
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import anyio.from_thread
 import httpx
+from anyio.from_thread import BlockingPortal
 from starlette.types import ASGIApp
 
 from mlplane.core.settings import load_settings
@@ -19,8 +21,9 @@ class SyncAsgiTransport(httpx.BaseTransport):
     """Serves synchronous httpx requests from an ASGI app on an event loop in a side thread."""
 
     def __init__(self, app: ASGIApp) -> None:
-        self._portal_context = anyio.from_thread.start_blocking_portal()
-        self._portal = self._portal_context.__enter__()
+        context = anyio.from_thread.start_blocking_portal()
+        self._portal = context.__enter__()
+        self._portal_context: AbstractContextManager[BlockingPortal] | None = context
         self._app_transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0))
         atexit.register(self.close)
 
@@ -28,7 +31,9 @@ class SyncAsgiTransport(httpx.BaseTransport):
         body = request.read()
 
         async def forward() -> tuple[int, httpx.Headers, bytes]:
-            inner = httpx.Request(request.method, request.url, headers=request.headers, content=body)
+            inner = httpx.Request(
+                request.method, request.url, headers=request.headers, content=body
+            )
             response = await self._app_transport.handle_async_request(inner)
             return response.status_code, response.headers, await response.aread()
 

@@ -15,7 +15,6 @@ tokens_app = typer.Typer(no_args_is_help=True, help="Create, list and revoke API
 audit_app = typer.Typer(no_args_is_help=True, help="Search the audit log.")
 
 
-
 @audit_app.callback()
 def audit() -> None:
     """Search the audit log: who did what, where, when, and whether it was allowed."""

@@ -23,17 +23,27 @@ class Users:
         kind: str = "human",
         is_admin: bool = False,
     ) -> User:
-        body = {"name": name, "display_name": display_name, "email": email, "kind": kind, "is_admin": is_admin}
+        body = {
+            "name": name,
+            "display_name": display_name,
+            "email": email,
+            "kind": kind,
+            "is_admin": is_admin,
+        }
         return User.model_validate(self._transport.json("POST", "/api/v1/users", json=body))
 
     def get(self, name: str) -> User:
         return User.model_validate(self._transport.json("GET", f"/api/v1/users/{name}"))
 
     def list(self, limit: int | None = None) -> list[User]:
-        return list(iterate_pages(self._transport, "/api/v1/users", User.model_validate, limit=limit))
+        return list(
+            iterate_pages(self._transport, "/api/v1/users", User.model_validate, limit=limit)
+        )
 
     def update(self, name: str, **changes: Any) -> User:
-        return User.model_validate(self._transport.json("PATCH", f"/api/v1/users/{name}", json=changes))
+        return User.model_validate(
+            self._transport.json("PATCH", f"/api/v1/users/{name}", json=changes)
+        )
 
     def me(self) -> User:
         return User.model_validate(self._transport.json("GET", "/api/v1/whoami"))
@@ -52,11 +62,16 @@ class Tokens:
         scopes: list[str] | None = None,
     ) -> TokenCreated:
         body = {"name": name, "user": user, "expires_in_days": expires_in_days, "scopes": scopes}
-        return TokenCreated.model_validate(self._transport.json("POST", "/api/v1/tokens", json=body))
+        return TokenCreated.model_validate(
+            self._transport.json("POST", "/api/v1/tokens", json=body)
+        )
 
     def list(self, user: str | None = None) -> list[Token]:
         params = {"user": user} if user else None
-        return [Token.model_validate(item) for item in self._transport.json("GET", "/api/v1/tokens", params=params)]
+        return [
+            Token.model_validate(item)
+            for item in self._transport.json("GET", "/api/v1/tokens", params=params)
+        ]
 
     def delete(self, token_id: str) -> Token:
         """Revoke a token."""
@@ -88,5 +103,7 @@ class Audit:
             "max_results": min(limit, 1000) if limit else None,
         }
         return list(
-            iterate_pages(self._transport, "/api/v1/audit", AuditEvent.model_validate, params, limit)
+            iterate_pages(
+                self._transport, "/api/v1/audit", AuditEvent.model_validate, params, limit
+            )
         )

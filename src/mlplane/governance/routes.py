@@ -56,7 +56,9 @@ def get_user(user: str, platform: PlatformDep, principal: PrincipalDep) -> User:
 
 
 @router.patch("/users/{user}")
-def update_user(user: str, data: UserUpdate, platform: PlatformDep, principal: PrincipalDep) -> User:
+def update_user(
+    user: str, data: UserUpdate, platform: PlatformDep, principal: PrincipalDep
+) -> User:
     with platform.db.write() as session:
         return service.update_user(session, principal, user, data)
 
@@ -68,7 +70,9 @@ def create_token(data: TokenCreate, platform: PlatformDep, principal: PrincipalD
 
 
 @router.get("/tokens")
-def list_tokens(platform: PlatformDep, principal: PrincipalDep, user: str | None = None) -> list[Token]:
+def list_tokens(
+    platform: PlatformDep, principal: PrincipalDep, user: str | None = None
+) -> list[Token]:
     with platform.db.read() as session:
         return service.list_tokens(session, principal, user)
 

@@ -97,7 +97,9 @@ def visible_project_ids(session: Session, principal: Principal) -> list[str] | N
 
 
 def project_roles(session: Session, principal: Principal) -> dict[str, Role]:
-    return {pid: Role(role) for pid, role in store.list_user_roles(session, principal.user_id).items()}
+    return {
+        pid: Role(role) for pid, role in store.list_user_roles(session, principal.user_id).items()
+    }
 
 
 # Users
@@ -146,14 +148,18 @@ def list_users(
     offset = int(decode_page_token(page_token).get("offset", 0))
     rows = store.list_users(session, offset, limit + 1)
     next_token = encode_page_token({"offset": offset + limit}) if len(rows) > limit else None
-    return Page(items=[User.model_validate(row) for row in rows[:limit]], next_page_token=next_token)
+    return Page(
+        items=[User.model_validate(row) for row in rows[:limit]], next_page_token=next_token
+    )
 
 
 def update_user(session: Session, principal: Principal, name: str, data: UserUpdate) -> User:
     require_admin(principal)
     row = _get_user_row(session, name)
     changes = data.model_dump(exclude_unset=True)
-    if row.id == principal.user_id and (changes.get("disabled") or changes.get("is_admin") is False):
+    if row.id == principal.user_id and (
+        changes.get("disabled") or changes.get("is_admin") is False
+    ):
         raise InvalidInput("an administrator cannot disable or demote themselves")
     for key, value in changes.items():
         if value is not None:
@@ -184,7 +190,11 @@ def _token_view(row: TokenRow, user_name: str) -> Token:
 
 
 def issue_token(
-    session: Session, user: UserRow, name: str, expires_in_days: int | None, scopes: list[str] | None
+    session: Session,
+    user: UserRow,
+    name: str,
+    expires_in_days: int | None,
+    scopes: list[str] | None,
 ) -> TokenCreated:
     secret = new_token_secret()
     now = utcnow()
@@ -247,16 +257,22 @@ def list_members(session: Session, project_id: str, project_name: str) -> list[M
     ]
 
 
-def set_member(session: Session, project_id: str, project_name: str, data: MembershipSet) -> Membership:
+def set_member(
+    session: Session, project_id: str, project_name: str, data: MembershipSet
+) -> Membership:
     user = _get_user_row(session, data.user)
     row = store.get_membership(session, project_id, user.id)
     if row is None:
-        row = MembershipRow(project_id=project_id, user_id=user.id, role=data.role.value, created_at=utcnow())
+        row = MembershipRow(
+            project_id=project_id, user_id=user.id, role=data.role.value, created_at=utcnow()
+        )
         session.add(row)
     else:
         row.role = data.role.value
     session.flush()
-    return Membership(project=project_name, user=user.name, role=data.role, created_at=row.created_at)
+    return Membership(
+        project=project_name, user=user.name, role=data.role, created_at=row.created_at
+    )
 
 
 def remove_member(session: Session, project_id: str, project_name: str, user_name: str) -> None:
@@ -295,7 +311,7 @@ def list_audit(
     max_results: int | None,
     admin_project_names: list[str] | None,
 ) -> Page[AuditEvent]:
-    """Administrators see every event; others see their own and those of projects they administer."""
+    """Administrators see every event; others, their own and their administered projects'."""
     limit = check_max_results(max_results)
     before_id = decode_page_token(page_token).get("before_id")
     rows = store.list_audit_events(

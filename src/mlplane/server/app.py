@@ -13,6 +13,7 @@ from mlplane.core.settings import Settings, load_settings
 from mlplane.server.bootstrap import prepare_home
 from mlplane.server.errors import install_error_handlers
 from mlplane.server.health import router as health_router
+from mlplane.server.idempotency import IdempotencyMiddleware
 from mlplane.server.middleware import AuditMiddleware, MetricsMiddleware
 from mlplane.server.platform import Platform
 
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> Fas
         api.include_router(importlib.import_module(module_name).router)
     app.include_router(api)
     importlib.import_module(UI_MODULE).mount(app)
+    app.add_middleware(IdempotencyMiddleware, platform=platform)
     app.add_middleware(AuditMiddleware, platform=platform)
     app.add_middleware(MetricsMiddleware, process="api")
     return app

@@ -62,7 +62,9 @@ def authenticate_request(request: Request, platform: Platform) -> Principal:
     return principal
 
 
-def get_principal(request: Request, platform: Annotated[Platform, Depends(get_platform)]) -> Principal:
+def get_principal(
+    request: Request, platform: Annotated[Platform, Depends(get_platform)]
+) -> Principal:
     return authenticate_request(request, platform)
 
 

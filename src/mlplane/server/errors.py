@@ -58,7 +58,9 @@ async def _on_http(request: Request, error: Exception) -> JSONResponse:
     problem = ProblemError(str(error.detail))
     problem.status = error.status_code
     problem.title = str(error.detail)
-    problem.code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+    problem.code = {404: "not_found", 405: "method_not_allowed"}.get(
+        error.status_code, "http_error"
+    )
     response = problem_response(problem, request.url.path)
     if error.headers:
         response.headers.update(error.headers)

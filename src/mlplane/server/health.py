@@ -22,7 +22,11 @@ def get_health(platform: PlatformDep) -> dict[str, Any]:
             session.execute(text("SELECT 1"))
     except Exception as error:  # health must answer whatever the database does
         database = f"error: {type(error).__name__}"
-    return {"status": "ok" if database == "ok" else "degraded", "version": __version__, "database": database}
+    return {
+        "status": "ok" if database == "ok" else "degraded",
+        "version": __version__,
+        "database": database,
+    }
 
 
 @router.get("/metrics", tags=["health"], include_in_schema=False)

@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 import threading
+from typing import Any
 
 from mlplane.core.clock import utcnow
 from mlplane.core.logging import configure_logging
@@ -29,11 +30,16 @@ def die_with_parent() -> None:
         pass
 
 
-def _uvicorn_server(app: object, host: str, port: int) -> object:
+def _uvicorn_server(app: Any, host: str, port: int) -> Any:
     import uvicorn
 
     config = uvicorn.Config(
-        app, host=host, port=port, log_config=None, access_log=False, lifespan="on",
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
         timeout_graceful_shutdown=5,
     )
     return uvicorn.Server(config)
@@ -58,7 +64,7 @@ def run_api(settings: Settings, host: str, port: int, prepare: bool = True) -> N
 
     threading.Thread(target=beat, name="heartbeat", daemon=True).start()
     try:
-        _uvicorn_server(app, host, port).run()  # type: ignore[attr-defined]
+        _uvicorn_server(app, host, port).run()
     finally:
         stop.set()
 
@@ -67,7 +73,7 @@ def run_gateway(settings: Settings, host: str, port: int) -> None:
     from mlplane.serving.app import create_gateway_app
 
     app = create_gateway_app(settings, address=f"http://{host}:{port}")
-    _uvicorn_server(app, host, port).run()  # type: ignore[attr-defined]
+    _uvicorn_server(app, host, port).run()
 
 
 def main(argv: list[str] | None = None) -> None:

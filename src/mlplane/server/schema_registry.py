@@ -12,6 +12,7 @@ TABLE_MODULES = (
     "mlplane.governance.tables",
     "mlplane.catalog.tables",
     "mlplane.core.processes",
+    "mlplane.core.idempotency",
 )
 
 

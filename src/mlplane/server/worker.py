@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from types import FrameType
 
 from mlplane.core.clock import utcnow
+from mlplane.core.idempotency import delete_expired
 from mlplane.core.processes import heartbeat
 from mlplane.core.settings import Settings
 from mlplane.server.platform import Platform
@@ -44,8 +45,17 @@ def _heartbeat_loop() -> BackgroundLoop:
     return BackgroundLoop("heartbeat", HEARTBEAT_INTERVAL, beat)
 
 
+def _forget_idempotency_keys(platform: Platform) -> None:
+    removed = delete_expired(platform.db)
+    if removed:
+        logger.info("expired idempotency keys removed", extra={"count": removed})
+
+
 def collect_loops() -> list[BackgroundLoop]:
-    loops = [_heartbeat_loop()]
+    loops = [
+        _heartbeat_loop(),
+        BackgroundLoop("idempotency-retention", 3600.0, _forget_idempotency_keys),
+    ]
     for module_name in LOOP_MODULES:
         loops.extend(importlib.import_module(module_name).LOOPS)
     return loops

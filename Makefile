@@ -1,0 +1,48 @@
+# The two commands of the README: `make up` runs the platform with its demo project,
+# `make test` installs what the tests need and runs every check CI runs.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv pip install --python $(BIN)/python --compile-bytecode --quiet
+
+.PHONY: up test install install-dev system-packages lint types contracts unit postgres-tests bench clean
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip uv
+
+install: $(BIN)/uv
+	$(UV) -e .
+
+install-dev: $(BIN)/uv
+	$(UV) -e . --group dev
+
+up: install
+	$(BIN)/mlplane up --demo
+
+system-packages:
+	bash scripts/install_system_packages.sh
+
+lint: install-dev
+	$(BIN)/ruff check src tests bench scripts
+
+types: install-dev
+	$(BIN)/mypy
+
+contracts: install-dev
+	$(BIN)/lint-imports
+
+unit: install-dev system-packages
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests
+
+postgres-tests: install-dev system-packages
+	MLPLANE_TEST_DATABASE=postgres $(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser" tests
+
+test: lint types contracts unit postgres-tests
+
+bench: install-dev
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
