@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-import time
+import threading
 from typing import Annotated
 
 import typer
@@ -23,20 +23,6 @@ def _free_port(host: str) -> int:
         probe.bind((host, 0))
         port: int = probe.getsockname()[1]
         return port
-
-
-def _wait_healthy(url: str, timeout: float) -> bool:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/v1/health", timeout=1.0).status_code == 200:
-                return True
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    return False
 
 
 def up(
@@ -69,24 +55,34 @@ def up(
     secret = supervisor.prepare()
     supervisor.start()
     try:
-        healthy = _wait_healthy(supervisor.url, HEALTH_TIMEOUT)
-        if not healthy:
+        if not supervisor.wait_healthy(HEALTH_TIMEOUT):
             typer.secho("Error: the api did not become healthy", fg=typer.colors.RED, err=True)
             raise typer.Exit(1)
-        if demo:
-            from mlplane.client.client import Client
-            from mlplane.demo import seed
-
-            admin_token = settings.admin_token_file.read_text().strip()
-            with Client(supervisor.url, admin_token) as demo_client:
-                seed(demo_client)
+        supervisor.publish()
         _announce(supervisor.url, supervisor.gateway_url, str(settings.home), secret)
     except BaseException:
         supervisor.stop()
         lock.close()
         raise
+    if demo:
+        # Seeding runs beside the supervisor so that a child dying meanwhile is restarted.
+        admin_token = settings.admin_token_file.read_text().strip()
+        threading.Thread(target=_seed_demo, args=(supervisor.url, admin_token), daemon=True).start()
     supervisor.run_forever()
     lock.close()
+
+
+def _seed_demo(url: str, token: str) -> None:
+    from mlplane.client.client import Client
+    from mlplane.demo import seed
+
+    try:
+        with Client(url, token) as demo_client:
+            seed(demo_client)
+    except Exception as error:  # the platform stays up; the demo is a convenience
+        typer.secho(f"Demo project could not be created: {error}", fg=typer.colors.RED, err=True)
+        return
+    typer.echo(f"Demo project ready: {url}/projects/demo", err=True)
 
 
 def _announce(url: str, gateway_url: str, home: str, secret: str | None) -> None:

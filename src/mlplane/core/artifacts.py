@@ -35,13 +35,11 @@ def _split_url(url: str) -> tuple[str, str]:
 
 
 def check_relative_path(path: str) -> str:
-    """Reject paths that could escape the artifact root."""
-    clean = posixpath.normpath(path.replace("\\", "/")).lstrip("/")
-    if clean in ("", ".") and path.strip("/") == "":
-        return ""
-    if clean.startswith("..") or "/../" in f"/{clean}/":
-        raise InvalidInput(f"artifact path {path!r} leaves its root")
-    return clean
+    """Reject paths that could escape the artifact root: any `..` part is refused outright."""
+    parts = [part for part in path.replace("\\", "/").split("/") if part not in ("", ".")]
+    if ".." in parts:
+        raise InvalidInput(f"artifact path {path!r} must not contain '..'")
+    return "/".join(parts)
 
 
 class ArtifactStore:

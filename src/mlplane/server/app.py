@@ -53,7 +53,8 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> Fas
         api.include_router(importlib.import_module(module_name).router)
     app.include_router(api)
     importlib.import_module(UI_MODULE).mount(app)
-    app.add_middleware(IdempotencyMiddleware, platform=platform)
+    # Outermost last: a replayed answer changes nothing, so it never reaches the audit trail.
     app.add_middleware(AuditMiddleware, platform=platform)
+    app.add_middleware(IdempotencyMiddleware, platform=platform)
     app.add_middleware(MetricsMiddleware, process="api")
     return app

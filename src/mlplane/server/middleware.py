@@ -21,8 +21,14 @@ AUDITED_PREFIXES = ("/api/", "/ajax-api/", "/ui/")
 
 
 def _route_template(scope: Scope) -> str:
-    route = scope.get("route")
-    return getattr(route, "path", None) or "unmatched"
+    """The matched path with its parameters as `{names}`, so metrics stay low-cardinality."""
+    if scope.get("route") is None:
+        return "unmatched"
+    template: str = scope["path"]
+    params: dict[str, str] = scope.get("path_params", {})
+    for name, value in sorted(params.items(), key=lambda item: -len(str(item[1]))):
+        template = template.replace(f"/{value}", f"/{{{name}}}", 1)
+    return template
 
 
 class MetricsMiddleware:

@@ -114,6 +114,24 @@ class Supervisor:
         env = _child_env(self.settings)
         for child in self.children:
             child.start(env)
+
+    def wait_healthy(self, timeout: float) -> bool:
+        """Wait for the api to answer, restarting children that die meanwhile."""
+        import httpx
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.watch_once()
+            try:
+                if httpx.get(f"{self.url}/api/v1/health", timeout=1.0).status_code == 200:
+                    return True
+            except httpx.TransportError:
+                pass
+            time.sleep(0.05)
+        return False
+
+    def publish(self) -> None:
+        """Record the addresses where the SDK and CLI will look for this platform."""
         record = {
             "pid": os.getpid(),
             "url": self.url,
