@@ -52,12 +52,14 @@ def up(
         port or _free_port(host),
         gateway_port or _free_port(host),
     )
-    secret = supervisor.prepare()
+    first_start = not settings.admin_token_file.exists()
     supervisor.start()
     try:
         if not supervisor.wait_healthy(HEALTH_TIMEOUT):
             typer.secho("Error: the api did not become healthy", fg=typer.colors.RED, err=True)
             raise typer.Exit(1)
+        # The api wrote the administrator token while preparing a new home: show it once.
+        secret = settings.admin_token_file.read_text().strip() if first_start else None
         supervisor.publish()
         _announce(supervisor.url, supervisor.gateway_url, str(settings.home), secret)
     except BaseException:

@@ -21,6 +21,8 @@ from mlplane.server.platform import Platform
 ROUTE_MODULES = (
     "mlplane.governance.routes",
     "mlplane.catalog.routes",
+    "mlplane.data.routes",
+    "mlplane.tracking.routes",
 )
 UI_MODULE = "mlplane.ui.routes"
 

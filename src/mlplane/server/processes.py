@@ -45,11 +45,11 @@ def _uvicorn_server(app: Any, host: str, port: int) -> Any:
     return uvicorn.Server(config)
 
 
-def run_api(settings: Settings, host: str, port: int, prepare: bool = True) -> None:
+def run_api(settings: Settings, host: str, port: int) -> None:
     from mlplane.server.app import create_app
     from mlplane.server.platform import Platform
 
-    app = create_app(settings, prepare=prepare)
+    app = create_app(settings)
     platform: Platform = app.state.platform
     started_at = utcnow()
     stop = threading.Event()
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = load_settings()
     configure_logging(settings.log_level, process=args.kind)
     if args.kind == "api":
-        run_api(settings, args.host, args.port, prepare=not args.supervised)
+        run_api(settings, args.host, args.port)
     elif args.kind == "gateway":
         run_gateway(settings, args.host, args.port)
     else:

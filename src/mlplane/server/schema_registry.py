@@ -13,6 +13,8 @@ TABLE_MODULES = (
     "mlplane.catalog.tables",
     "mlplane.core.processes",
     "mlplane.core.idempotency",
+    "mlplane.data.tables",
+    "mlplane.tracking.tables",
 )
 
 

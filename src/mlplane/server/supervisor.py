@@ -1,5 +1,8 @@
-"""`mlplane up`: prepare the home, start api, worker and gateway, restart any that dies.
+"""`mlplane up`: start api, worker and gateway, and restart any that dies.
 
+The api starts first and prepares the home (schema, first administrator); the worker and
+gateway follow once it answers, so on a small machine the api gets the CPU to itself while
+it imports. The supervisor itself imports almost nothing, which keeps start-up short.
 One platform per home: an exclusive lock on `platform.lock` makes a second one refuse to
 start. The addresses go to `server.json` so the SDK and CLI find the platform.
 """
@@ -7,6 +10,7 @@ start. The addresses go to `server.json` so the SDK and CLI find the platform.
 from __future__ import annotations
 
 import fcntl
+import http.client
 import json
 import logging
 import os
@@ -19,9 +23,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
-from mlplane.core.db import Database
 from mlplane.core.settings import Settings
-from mlplane.server.bootstrap import prepare_home
 
 logger = logging.getLogger("mlplane.supervisor")
 
@@ -103,32 +105,37 @@ class Supervisor:
     def gateway_url(self) -> str:
         return f"http://{self.host}:{self.gateway_port}"
 
-    def prepare(self) -> str | None:
-        db = Database(self.settings.database_url)
-        try:
-            return prepare_home(self.settings, db)
-        finally:
-            db.dispose()
-
     def start(self) -> None:
-        env = _child_env(self.settings)
-        for child in self.children:
-            child.start(env)
+        """Start the api; `wait_healthy` starts the others once it answers."""
+        self.children[0].start(_child_env(self.settings))
 
     def wait_healthy(self, timeout: float) -> bool:
-        """Wait for the api to answer, restarting children that die meanwhile."""
-        import httpx
+        """Wait for the api to answer, then start the worker and gateway.
 
+        Children that die meanwhile are restarted.
+        """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.watch_once()
-            try:
-                if httpx.get(f"{self.url}/api/v1/health", timeout=1.0).status_code == 200:
-                    return True
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
+            if self._api_answers():
+                env = _child_env(self.settings)
+                for child in self.children[1:]:
+                    if child.process is None:
+                        child.start(env)
+                return True
+            time.sleep(0.02)
         return False
+
+    def _api_answers(self) -> bool:
+        # http.client rather than httpx: importing it costs nothing at start-up.
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=1.0)
+        try:
+            connection.request("GET", "/api/v1/health")
+            return connection.getresponse().status == 200
+        except OSError:
+            return False
+        finally:
+            connection.close()
 
     def publish(self) -> None:
         """Record the addresses where the SDK and CLI will look for this platform."""
@@ -148,8 +155,10 @@ class Supervisor:
         now = time.monotonic()
         env = _child_env(self.settings)
         for child in self.children:
-            if child.process is None or child.process.poll() is None:
-                if child.process is not None and now - child.started > STABLE_AFTER:
+            if child.process is None:
+                continue
+            if child.process.poll() is None:
+                if now - child.started > STABLE_AFTER:
                     child.failures_in_row = 0
                 continue
             if child.next_start == 0.0:
