@@ -109,6 +109,13 @@ def list_projects(
     return Page(items=items, next_page_token=next_token)
 
 
+def count_projects(session: Session, principal: Principal) -> int:
+    """How many active projects the caller can see."""
+    if principal.is_admin:
+        return store.count_projects(session, None)
+    return store.count_projects(session, list(governance.project_roles(session, principal)))
+
+
 def update_project(
     session: Session, principal: Principal, name: str, data: ProjectUpdate
 ) -> Project:

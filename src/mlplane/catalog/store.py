@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mlplane.catalog.tables import ProjectRow
@@ -34,3 +34,10 @@ def list_projects(
 def project_names(session: Session, project_ids: Sequence[str]) -> list[str]:
     query = select(ProjectRow.name).where(ProjectRow.id.in_(project_ids))
     return list(session.scalars(query).all())
+
+
+def count_projects(session: Session, project_ids: Sequence[str] | None) -> int:
+    query = select(func.count()).select_from(ProjectRow).where(ProjectRow.archived.is_(False))
+    if project_ids is not None:
+        query = query.where(ProjectRow.id.in_(project_ids))
+    return int(session.scalar(query) or 0)

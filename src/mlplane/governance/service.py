@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -14,6 +14,7 @@ from mlplane.governance import store
 from mlplane.governance.schemas import (
     AuditEvent,
     AuditFilter,
+    AuditOutcome,
     AuditRecord,
     Membership,
     MembershipSet,
@@ -325,6 +326,22 @@ def list_audit(
     items = [AuditEvent.model_validate(row) for row in rows[:limit]]
     next_token = encode_page_token({"before_id": items[-1].id}) if len(rows) > limit else None
     return Page(items=items, next_page_token=next_token)
+
+
+def list_audit_times(
+    session: Session,
+    principal: Principal,
+    since: datetime,
+    admin_project_names: list[str] | None,
+) -> list[tuple[datetime, AuditOutcome]]:
+    """When visible events happened and how they ended, for charts; same visibility as lists."""
+    rows = store.list_audit_times(session, since, admin_project_names, principal.name)
+    return [(moment, AuditOutcome(outcome)) for moment, outcome in rows]
+
+
+def count_users(session: Session, principal: Principal) -> int:
+    require_admin(principal)
+    return store.count_users(session)
 
 
 def bootstrap_admin(session: Session) -> str | None:

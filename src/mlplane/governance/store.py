@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, TypeVar, Unpack
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from mlplane.governance.schemas import AuditFilter
 from mlplane.governance.tables import AuditEventRow, MembershipRow, TokenRow, UserRow
+
+VisibleQuery = TypeVar("VisibleQuery", bound="Select[Unpack[tuple[Any, ...]]]")
 
 
 def get_user_by_name(session: Session, name: str) -> UserRow | None:
@@ -89,6 +92,32 @@ def delete_membership(session: Session, project_id: str, user_id: str) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def _visible_to(
+    query: VisibleQuery, visible_projects: Sequence[str] | None, actor_name: str | None
+) -> VisibleQuery:
+    if visible_projects is None:
+        return query
+    return query.where(
+        or_(AuditEventRow.project.in_(visible_projects), AuditEventRow.actor == actor_name)
+    )
+
+
+def list_audit_times(
+    session: Session,
+    since: datetime,
+    visible_projects: Sequence[str] | None,
+    actor_name: str | None,
+) -> list[tuple[datetime, str]]:
+    """(time, outcome) of each visible event since a moment: enough to chart, cheap to read."""
+    query = select(AuditEventRow.time, AuditEventRow.outcome).where(AuditEventRow.time >= since)
+    rows = session.execute(_visible_to(query, visible_projects, actor_name)).all()
+    return [(row[0], row[1]) for row in rows]
+
+
+def count_users(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(UserRow)) or 0)
+
+
 def list_audit_events(
     session: Session,
     filters: AuditFilter,
@@ -111,10 +140,7 @@ def list_audit_events(
         query = query.where(AuditEventRow.time >= filters.since)
     if filters.until:
         query = query.where(AuditEventRow.time < filters.until)
-    if visible_projects is not None:
-        query = query.where(
-            or_(AuditEventRow.project.in_(visible_projects), AuditEventRow.actor == actor_name)
-        )
+    query = _visible_to(query, visible_projects, actor_name)
     if before_id is not None:
         query = query.where(AuditEventRow.id < before_id)
     return session.scalars(query.order_by(AuditEventRow.id.desc()).limit(limit)).all()

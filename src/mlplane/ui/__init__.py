@@ -1,0 +1,1 @@
+"""The control panel: server-rendered pages over the services, with their assets."""

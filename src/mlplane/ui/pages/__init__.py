@@ -1,0 +1,1 @@
+"""The control panel's pages, one module per concept; each exposes `router`."""
