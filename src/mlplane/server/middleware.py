@@ -17,7 +17,7 @@ from mlplane.governance.schemas import AuditOutcome, AuditRecord, Principal
 from mlplane.server.platform import Platform
 
 MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-AUDITED_PREFIXES = ("/api/", "/ajax-api/", "/ui/")
+UNAUDITED_PREFIXES = ("/static/", "/api/v1/health")
 
 
 def _route_template(scope: Scope) -> str:
@@ -87,7 +87,7 @@ class AuditMiddleware:
         self.platform = platform
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(AUDITED_PREFIXES):
+        if scope["type"] != "http" or scope["path"].startswith(UNAUDITED_PREFIXES):
             await self.app(scope, receive, send)
             return
 
