@@ -6,9 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+# Each benchmark is a `bench_*.py` file (or `startup.py`); helpers such as peers.py are not.
 BENCHMARKS = sorted(
-    path for path in Path(__file__).parent.rglob("*.py") if path.name not in {"run_all.py"}
-    and not path.name.startswith("_")
+    [Path(__file__).parent / "startup.py", *Path(__file__).parent.glob("*/bench_*.py")]
 )
 
 

@@ -9,15 +9,60 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["ApiError", "Client", "__version__"]
+__all__ = [
+    "ApiError",
+    "Client",
+    "__version__",
+    "active_run",
+    "autolog",
+    "end_run",
+    "log_artifact",
+    "log_artifacts",
+    "log_dict",
+    "log_figure",
+    "log_metric",
+    "log_metrics",
+    "log_param",
+    "log_params",
+    "set_tag",
+    "start_run",
+]
 
 if TYPE_CHECKING:
     from mlplane.client.client import Client
     from mlplane.client.errors import ApiError
+    from mlplane.tracking.autolog import autolog
+    from mlplane.tracking.fluent import (
+        active_run,
+        end_run,
+        log_artifact,
+        log_artifacts,
+        log_dict,
+        log_figure,
+        log_metric,
+        log_metrics,
+        log_param,
+        log_params,
+        set_tag,
+        start_run,
+    )
 
 _LAZY = {
     "Client": "mlplane.client.client",
     "ApiError": "mlplane.client.errors",
+    "autolog": "mlplane.tracking.autolog",
+    "active_run": "mlplane.tracking.fluent",
+    "end_run": "mlplane.tracking.fluent",
+    "log_artifact": "mlplane.tracking.fluent",
+    "log_artifacts": "mlplane.tracking.fluent",
+    "log_dict": "mlplane.tracking.fluent",
+    "log_figure": "mlplane.tracking.fluent",
+    "log_metric": "mlplane.tracking.fluent",
+    "log_metrics": "mlplane.tracking.fluent",
+    "log_param": "mlplane.tracking.fluent",
+    "log_params": "mlplane.tracking.fluent",
+    "set_tag": "mlplane.tracking.fluent",
+    "start_run": "mlplane.tracking.fluent",
 }
 
 

@@ -44,6 +44,20 @@ def seed_catalog(client: Client) -> None:
             raise
 
 
+def seed_tracking(client: Client) -> None:
+    from mlplane.tracking.demo import seed_experiment
+
+    seed_experiment(client, DEMO_PROJECT)
+
+
+def seed_data(client: Client) -> None:
+    from mlplane.data.demo import seed_datasets
+
+    seed_datasets(client, DEMO_PROJECT)
+
+
 def seed(client: Client) -> None:
     seed_catalog(client)
     seed_governance(client)
+    seed_tracking(client)
+    seed_data(client)

@@ -33,6 +33,14 @@ class RootGroup(LazyGroup):
             "mlplane.governance.cli", "tokens_app", "Create, list, revoke API tokens."
         ),
         "audit": LazyCommand("mlplane.governance.cli", "audit_app", "Search the audit log."),
+        "data": LazyCommand("mlplane.data.cli", "app", "Versioned datasets: push, pull, ingest."),
+        "sql": LazyCommand("mlplane.data.cli.sql", "run_sql", "Run SQL over datasets (read-only)."),
+        "experiments": LazyCommand(
+            "mlplane.tracking.cli", "experiments_app", "Create, list and delete experiments."
+        ),
+        "runs": LazyCommand(
+            "mlplane.tracking.cli", "runs_app", "List, inspect, compare and delete runs."
+        ),
     }
 
 

@@ -11,7 +11,9 @@ from mlplane.client.transport import Transport
 
 if TYPE_CHECKING:
     from mlplane.catalog.client import Projects
+    from mlplane.data.client import Datasets, Sql
     from mlplane.governance.client import Audit, Tokens, Users
+    from mlplane.tracking.client import Experiments, Runs
 
 
 class Client:
@@ -62,6 +64,30 @@ class Client:
         from mlplane.governance.client import Audit
 
         return Audit(self.transport)
+
+    @cached_property
+    def experiments(self) -> Experiments:
+        from mlplane.tracking.client import Experiments
+
+        return Experiments(self.transport)
+
+    @cached_property
+    def runs(self) -> Runs:
+        from mlplane.tracking.client import Runs
+
+        return Runs(self.transport)
+
+    @cached_property
+    def datasets(self) -> Datasets:
+        from mlplane.data.client import Datasets
+
+        return Datasets(self.transport)
+
+    @cached_property
+    def sql(self) -> Sql:
+        from mlplane.data.client import Sql
+
+        return Sql(self.transport)
 
     def close(self) -> None:
         self.transport.close()

@@ -1,0 +1,101 @@
+"""Where datasets live in the artifact store.
+
+    datasets/<project>/<dataset>/blobs/<sha256>            file contents, content-addressed
+    datasets/<project>/<dataset>/manifests/<digest>.json   a version's file list
+
+Blobs are written before the version that lists them is committed, so a version row never
+points at missing bytes; a blob no version lists yet is harmless and is reused by the next
+upload of the same content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import IO
+
+from mlplane.core.artifacts import ArtifactStore
+from mlplane.core.errors import InvalidInput
+from mlplane.data import packs
+from mlplane.data.engine.sources import TableSource
+from mlplane.data.schemas.versions import Manifest, ManifestEntry
+
+SPOOL_LIMIT = 8 << 20
+
+
+def dataset_root(project: str, dataset: str) -> str:
+    return f"datasets/{project}/{dataset}"
+
+
+def blob_path(project: str, dataset: str, digest: str) -> str:
+    return f"{dataset_root(project, dataset)}/blobs/{digest}"
+
+
+def manifest_path(project: str, dataset: str, digest: str) -> str:
+    return f"{dataset_root(project, dataset)}/manifests/{digest}.json"
+
+
+def write_manifest(
+    store: ArtifactStore, project: str, dataset: str, digest: str, files: list[ManifestEntry]
+) -> None:
+    path = manifest_path(project, dataset, digest)
+    manifest = Manifest(files=files)
+    store.put_bytes(path, manifest.model_dump_json(exclude_none=True).encode())
+
+
+def read_manifest(store: ArtifactStore, project: str, dataset: str, digest: str) -> Manifest:
+    data = json.loads(store.get_bytes(manifest_path(project, dataset, digest)))
+    return Manifest.model_validate(data)
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    hash: str
+    size: int
+
+
+def store_pack(
+    store: ArtifactStore, project: str, dataset: str, stream: IO[bytes]
+) -> list[StoredBlob]:
+    """Write every blob of a pack whose bytes match its hash; refuse the pack at the first
+    mismatch. Rewriting a blob the store holds already is harmless: same address, same bytes."""
+    received: list[StoredBlob] = []
+    while (header := packs.read_header(stream)) is not None:
+        digest, size = header
+        hasher = hashlib.sha256()
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_LIMIT) as spool:
+            for chunk in packs.read_body(stream, size):
+                hasher.update(chunk)
+                spool.write(chunk)
+            if hasher.hexdigest() != digest:
+                raise InvalidInput(f"blob {digest}: its bytes hash to {hasher.hexdigest()}")
+            spool.seek(0)
+            store.put_stream(blob_path(project, dataset, digest), spool)  # type: ignore[arg-type]
+        received.append(StoredBlob(digest, size))
+    return received
+
+
+def iter_pack(
+    store: ArtifactStore, project: str, dataset: str, blobs: Iterable[tuple[str, int]]
+) -> Iterable[bytes]:
+    """Stream blobs as a pack, reading each from the store as it goes."""
+    for digest, size in blobs:
+        with store.open(blob_path(project, dataset, digest)) as handle:
+            yield from packs.stream_blob(handle, digest, size)
+
+
+def table_source(
+    store: ArtifactStore, project: str, dataset: str, entries: Iterable[ManifestEntry]
+) -> TableSource:
+    """How DuckDB reaches a table version's Parquet parts: local paths, or object-store paths
+    read through the store's filesystem."""
+    listed = list(entries)
+    names = tuple(entry.path for entry in listed)
+    if store.is_local:
+        paths = tuple(store.url(blob_path(project, dataset, entry.hash)) for entry in listed)
+        return TableSource(paths, None, names)
+    paths = tuple(f"{store.root}/{blob_path(project, dataset, entry.hash)}" for entry in listed)
+    return TableSource(paths, store.fs, names)

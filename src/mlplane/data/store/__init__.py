@@ -1,0 +1,1 @@
+"""Queries on the data subsystem's tables; no HTTP, no rules."""

@@ -1,0 +1,106 @@
+"""Queries on dataset versions, their blobs and consumers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from mlplane.data.tables import (
+    DatasetBlobRow,
+    DatasetConsumerRow,
+    DatasetRow,
+    DatasetVersionRow,
+)
+
+# Far below SQLite's and PostgreSQL's limits on bound parameters per statement.
+IN_CHUNK = 500
+
+
+def get_version(session: Session, dataset_id: str, number: int) -> DatasetVersionRow | None:
+    query = select(DatasetVersionRow).where(
+        DatasetVersionRow.dataset_id == dataset_id, DatasetVersionRow.number == number
+    )
+    return session.scalars(query).first()
+
+
+def newest_version(session: Session, dataset_id: str) -> DatasetVersionRow | None:
+    query = (
+        select(DatasetVersionRow)
+        .where(DatasetVersionRow.dataset_id == dataset_id)
+        .order_by(DatasetVersionRow.number.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
+def list_versions(
+    session: Session,
+    dataset_id: str,
+    status: str | None,
+    before_number: int | None,
+    limit: int,
+) -> Sequence[DatasetVersionRow]:
+    query = select(DatasetVersionRow).where(DatasetVersionRow.dataset_id == dataset_id)
+    if status is not None:
+        query = query.where(DatasetVersionRow.status == status)
+    if before_number is not None:
+        query = query.where(DatasetVersionRow.number < before_number)
+    return session.scalars(query.order_by(DatasetVersionRow.number.desc()).limit(limit)).all()
+
+
+def list_versions_in(
+    session: Session, project_ids: Sequence[str] | None
+) -> Sequence[tuple[DatasetVersionRow, DatasetRow]]:
+    query = select(DatasetVersionRow, DatasetRow).join(
+        DatasetRow, DatasetRow.id == DatasetVersionRow.dataset_id
+    )
+    if project_ids is not None:
+        query = query.where(DatasetRow.project_id.in_(project_ids))
+    query = query.order_by(DatasetRow.project_id, DatasetRow.name, DatasetVersionRow.number)
+    return [(row[0], row[1]) for row in session.execute(query).all()]
+
+
+def known_blobs(session: Session, dataset_id: str, hashes: Iterable[str]) -> dict[str, int]:
+    """hash -> size of the blobs, among `hashes`, that the store holds for a dataset."""
+    wanted = list(dict.fromkeys(hashes))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), IN_CHUNK):
+        chunk = wanted[start : start + IN_CHUNK]
+        query = select(DatasetBlobRow.hash, DatasetBlobRow.size).where(
+            DatasetBlobRow.dataset_id == dataset_id, DatasetBlobRow.hash.in_(chunk)
+        )
+        found.update({digest: size for digest, size in session.execute(query).all()})
+    return found
+
+
+def add_blobs(
+    session: Session, dataset_id: str, blobs: Iterable[tuple[str, int]], moment: datetime
+) -> None:
+    """Record blobs, ignoring those recorded already (two uploads may race on one blob)."""
+    values = [
+        {"dataset_id": dataset_id, "hash": digest, "size": size, "created_at": moment}
+        for digest, size in dict(blobs).items()
+    ]
+    if not values:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for start in range(0, len(values), IN_CHUNK):
+        statement = insert(DatasetBlobRow).values(values[start : start + IN_CHUNK])
+        session.execute(statement.on_conflict_do_nothing())
+
+
+def get_consumer(session: Session, version_id: str, run_id: str) -> DatasetConsumerRow | None:
+    query = select(DatasetConsumerRow).where(
+        DatasetConsumerRow.version_id == version_id, DatasetConsumerRow.run_id == run_id
+    )
+    return session.scalars(query).first()
+
+
+def list_consumers(session: Session, version_id: str) -> Sequence[DatasetConsumerRow]:
+    query = select(DatasetConsumerRow).where(DatasetConsumerRow.version_id == version_id)
+    return session.scalars(query.order_by(DatasetConsumerRow.id)).all()

@@ -1,0 +1,60 @@
+"""Turning Python values into log-batch entries, split to the server's batch limits."""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from mlplane.tracking.limits import (
+    MAX_ENTRIES_PER_BATCH,
+    MAX_METRICS_PER_BATCH,
+    MAX_PARAMS_PER_BATCH,
+    MAX_TAGS_PER_BATCH,
+)
+
+
+def metric_value(value: Any) -> float | str:
+    """A number for JSON: ±Infinity and NaN travel as strings, since JSON has no such numbers."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"a metric value must be a number, not {type(value).__name__}")
+    number = float(value)
+    if math.isfinite(number):
+        return number
+    if math.isnan(number):
+        return "NaN"
+    return "Infinity" if number > 0 else "-Infinity"
+
+
+def metric_entry(key: str, value: Any, step: int, timestamp: int) -> dict[str, Any]:
+    return {"key": key, "value": metric_value(value), "step": int(step), "timestamp": timestamp}
+
+
+def param_text(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def pairs(items: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> list[dict[str, str]]:
+    if items is None:
+        return []
+    entries = items.items() if isinstance(items, Mapping) else items
+    return [{"key": key, "value": param_text(value)} for key, value in entries]
+
+
+def batches(
+    metrics: list[dict[str, Any]], params: list[dict[str, str]], tags: list[dict[str, str]]
+) -> Iterator[dict[str, list[Any]]]:
+    """Bodies within the limits: params and tags first (so a failing param stops early)."""
+    for start in range(0, len(params), MAX_PARAMS_PER_BATCH):
+        yield {"params": params[start : start + MAX_PARAMS_PER_BATCH]}
+    for start in range(0, len(tags), MAX_TAGS_PER_BATCH):
+        yield {"tags": tags[start : start + MAX_TAGS_PER_BATCH]}
+    size = min(MAX_METRICS_PER_BATCH, MAX_ENTRIES_PER_BATCH)
+    for start in range(0, len(metrics), size):
+        yield {"metrics": metrics[start : start + size]}
+
+
+def json_body(body: Any) -> bytes:
+    return json.dumps(body, separators=(",", ":"), allow_nan=False).encode()

@@ -1,0 +1,110 @@
+"""Resolving experiments and runs for a caller, with the role they need.
+
+Native routes name the project in the path; callers that only know an id (the
+MLflow-compatible API) pass `project=None` and the project is found from the experiment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from mlplane.catalog import service as catalog
+from mlplane.catalog.schemas import ProjectAccess
+from mlplane.core.errors import Conflict, NotFound
+from mlplane.governance.schemas import Principal, Role
+from mlplane.tracking.schemas import Lifecycle
+from mlplane.tracking.store import experiments as experiment_store
+from mlplane.tracking.store import runs as run_store
+from mlplane.tracking.tables import ExperimentRow, RunRow
+
+
+@dataclass(frozen=True)
+class ExperimentAccess:
+    project: ProjectAccess
+    experiment: ExperimentRow
+
+
+@dataclass(frozen=True)
+class RunAccess:
+    project: ProjectAccess
+    experiment: ExperimentRow
+    run: RunRow
+
+
+def _project_of(
+    session: Session,
+    principal: Principal,
+    project_id: str,
+    minimum: Role,
+    for_write: bool,
+    missing: str,
+) -> ProjectAccess:
+    name = experiment_store.project_name_of(session, project_id)
+    if name is None:
+        raise NotFound(missing)
+    try:
+        return catalog.access_project(session, principal, name, minimum, for_write=for_write)
+    except NotFound as error:
+        # Without a role the caller learns nothing, not even the project's name.
+        raise NotFound(missing) from error
+
+
+def access_experiment(
+    session: Session,
+    principal: Principal,
+    experiment: str,
+    minimum: Role = Role.VIEWER,
+    *,
+    project: str | None = None,
+    for_write: bool = False,
+) -> ExperimentAccess:
+    """An experiment by id, or by id or name within `project`."""
+    missing = f"experiment {experiment!r} does not exist"
+    if project is not None:
+        access = catalog.access_project(session, principal, project, minimum, for_write=for_write)
+        row = experiment_store.get_experiment(session, experiment)
+        if row is None or row.project_id != access.id:
+            row = experiment_store.get_experiment_by_name(session, access.id, experiment)
+        if row is None:
+            raise NotFound(f"{missing} in project {project!r}")
+        return ExperimentAccess(access, row)
+    row = experiment_store.get_experiment(session, experiment)
+    if row is None:
+        raise NotFound(missing)
+    access = _project_of(session, principal, row.project_id, minimum, for_write, missing)
+    return ExperimentAccess(access, row)
+
+
+def access_run(
+    session: Session,
+    principal: Principal,
+    run_id: str,
+    minimum: Role = Role.VIEWER,
+    *,
+    project: str | None = None,
+    for_write: bool = False,
+) -> RunAccess:
+    missing = f"run {run_id!r} does not exist"
+    if project is not None:
+        access = catalog.access_project(session, principal, project, minimum, for_write=for_write)
+        found = run_store.get_run_with_experiment(session, run_id)
+        if found is None or found[1].project_id != access.id:
+            raise NotFound(f"{missing} in project {project!r}")
+        return RunAccess(access, found[1], found[0])
+    found = run_store.get_run_with_experiment(session, run_id)
+    if found is None:
+        raise NotFound(missing)
+    access = _project_of(session, principal, found[1].project_id, minimum, for_write, missing)
+    return RunAccess(access, found[1], found[0])
+
+
+def require_active_run(run: RunRow) -> None:
+    if run.lifecycle != Lifecycle.ACTIVE:
+        raise Conflict(f"run {run.id!r} is deleted; restore it before changing it")
+
+
+def require_active_experiment(experiment: ExperimentRow) -> None:
+    if experiment.lifecycle != Lifecycle.ACTIVE:
+        raise Conflict(f"experiment {experiment.name!r} is deleted; restore it before changing it")

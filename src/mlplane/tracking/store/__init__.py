@@ -1,0 +1,1 @@
+"""Queries on tracking's tables; no HTTP, no rules."""
