@@ -43,8 +43,16 @@ def time_up_to_healthy(fresh_home: bool) -> float:
 def _start_and_stop(home: Path) -> float:
     port = _free_port()
     command = [
-        sys.executable, "-m", "mlplane", "--home", str(home), "up",
-        "--port", str(port), "--gateway-port", str(_free_port()),
+        sys.executable,
+        "-m",
+        "mlplane",
+        "--home",
+        str(home),
+        "up",
+        "--port",
+        str(port),
+        "--gateway-port",
+        str(_free_port()),
     ]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -75,14 +83,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     measures = {
-        "mlplane up → healthy (fresh home)": ([time_up_to_healthy(True) for _ in range(args.runs)], 2.0),
+        "mlplane up → healthy (fresh home)": (
+            [time_up_to_healthy(True) for _ in range(args.runs)],
+            2.0,
+        ),
         "mlplane up → healthy (existing home)": (
             [time_up_to_healthy(False) for _ in range(args.runs)],
             2.0,
         ),
         "mlplane --help": ([time_help() for _ in range(args.runs)], 0.3),
     }
-    rows = ["| what | median (s) | min (s) | max (s) | target (s) | met |", "|---|---|---|---|---|---|"]
+    rows = [
+        "| what | median (s) | min (s) | max (s) | target (s) | met |",
+        "|---|---|---|---|---|---|",
+    ]
     report = {}
     for name, (samples, target) in measures.items():
         median = statistics.median(samples)
@@ -95,7 +109,9 @@ def main() -> None:
     table = "\n".join(rows)
     print(f"Startup ({machine}, {args.runs} runs each)\n\n{table}")
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "startup.json").write_text(json.dumps({"machine": machine, "results": report}, indent=2))
+    (RESULTS / "startup.json").write_text(
+        json.dumps({"machine": machine, "results": report}, indent=2)
+    )
     (RESULTS / "startup.md").write_text(table + "\n")
 
 

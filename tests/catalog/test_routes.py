@@ -143,7 +143,9 @@ def test_list_projects_paginates(client: mlplane.Client) -> None:
     assert [project.name for project in client.projects.list()] == [f"p{i}" for i in range(5)]
 
 
-def test_archive_project_refuses_changes_until_restored(client: mlplane.Client, project: str) -> None:
+def test_archive_project_refuses_changes_until_restored(
+    client: mlplane.Client, project: str
+) -> None:
     client.projects.archive(project)
 
     with pytest.raises(mlplane.ApiError) as caught:

@@ -32,7 +32,9 @@ def test_help_lists_every_command_without_importing_them() -> None:
 
 
 def test_create_project_prints_json(home: Path) -> None:
-    code, out, _ = _mlplane(home, "-o", "json", "projects", "create", "cli-made", "-d", "from the CLI")
+    code, out, _ = _mlplane(
+        home, "-o", "json", "projects", "create", "cli-made", "-d", "from the CLI"
+    )
 
     assert code == 0
     assert json.loads(out)["description"] == "from the CLI"

@@ -23,7 +23,9 @@ def test_resolve_target_prefers_explicit_url_and_token(tmp_path: Path) -> None:
     assert (target.url, target.token) == ("http://explicit", "mlp_explicit")
 
 
-def test_resolve_target_uses_environment_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_resolve_target_uses_environment_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _publish(tmp_path, os.getpid())
     monkeypatch.setenv("MLPLANE_URL", "http://from-env")
     monkeypatch.setenv("MLPLANE_TOKEN", "mlp_env")

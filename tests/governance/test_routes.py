@@ -43,7 +43,9 @@ def test_authenticate_refused_requests_are_audited(client: mlplane.Client) -> No
     assert denied[0].resource == "/api/v1/projects"
 
 
-def test_create_token_stores_only_a_hash(client: mlplane.Client, home: Path, database_url: str) -> None:
+def test_create_token_stores_only_a_hash(
+    client: mlplane.Client, home: Path, database_url: str
+) -> None:
     created = client.tokens.create("ci")
 
     db = Database(database_url)
@@ -174,9 +176,11 @@ def test_list_audit_paginates(client: mlplane.Client) -> None:
         client.projects.create(f"p{index}")
 
     first = _raw(client).get("/api/v1/audit", params={"max_results": 2}).json()
-    second = _raw(client).get(
-        "/api/v1/audit", params={"max_results": 2, "page_token": first["next_page_token"]}
-    ).json()
+    second = (
+        _raw(client)
+        .get("/api/v1/audit", params={"max_results": 2, "page_token": first["next_page_token"]})
+        .json()
+    )
 
     assert [item["project"] for item in first["items"]] == ["p4", "p3"]
     assert [item["project"] for item in second["items"]] == ["p2", "p1"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from mlplane.governance.schemas import AuditFilter
 from mlplane.governance.tables import AuditEventRow, MembershipRow, TokenRow, UserRow
 
-VisibleQuery = TypeVar("VisibleQuery", bound="Select[Unpack[tuple[Any, ...]]]")
+VisibleQuery = TypeVar("VisibleQuery", bound="Select[*tuple[Any, ...]]")
 
 
 def get_user_by_name(session: Session, name: str) -> UserRow | None:

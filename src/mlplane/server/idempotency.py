@@ -73,7 +73,12 @@ class IdempotencyMiddleware:
                 )
 
     async def _replay(
-        self, earlier: idempotency.IdempotencyRow, request: str, scope: Scope, receive: Receive, send: Send
+        self,
+        earlier: idempotency.IdempotencyRow,
+        request: str,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
     ) -> None:
         if earlier.request != request:
             error: ProblemError = InvalidInput(
