@@ -90,7 +90,7 @@ class Datasets:
 
     def get_manifest(self, name: str, version: int | str = "latest", *, project: str) -> Manifest:
         path = f"{self._base(project, name)}/versions/{version}/manifest"
-        return Manifest.model_validate(self._transport.json("GET", path))
+        return Manifest.model_validate_json(self._transport.request("GET", path).content)
 
     def get_profile(self, name: str, version: int | str = "latest", *, project: str) -> Profile:
         path = f"{self._base(project, name)}/versions/{version}/profile"
@@ -159,15 +159,20 @@ class Datasets:
         """Upload the blobs the platform lacks, then commit the version in one request.
         `kept` lists files already stored (from an earlier version) to include unchanged."""
         transfer.upload(self._transport, project, name, files, progress)
-        request = VersionCreate(
+        request = VersionCreate.model_construct(
             files=[*(kept or []), *(item.entry for item in files)],
             message=message,
             tags=tags or {},
             lineage=lineage or Lineage(),
         )
-        path = f"{self._base(project, name)}/versions"
-        body = request.model_dump(mode="json", exclude_none=True)
-        return VersionCreated.model_validate(self._transport.json("POST", path, json=body))
+        # The platform validates the request; serialising it here need not validate it twice.
+        response = self._transport.request(
+            "POST",
+            f"{self._base(project, name)}/versions",
+            content=request.model_dump_json(exclude_none=True),
+            headers={"Content-Type": "application/json"},
+        )
+        return VersionCreated.model_validate_json(response.content)
 
     def push(
         self,

@@ -31,34 +31,48 @@ COMPLETE_MARKER = ".mlplane-version"
 @dataclass(frozen=True)
 class LocalFile:
     entry: ManifestEntry
-    location: Path
+    location: str
 
 
-def local_file(location: Path, relative: str, earlier: ManifestEntry | None = None) -> LocalFile:
+def local_file(
+    location: str | os.PathLike[str], relative: str, earlier: ManifestEntry | None = None
+) -> LocalFile:
     """A file as a manifest entry; its hash is taken from `earlier` when size and mtime match."""
-    stat = location.stat()
+    return _entry(os.fspath(location), relative, os.stat(location), earlier)
+
+
+def _entry(
+    location: str, relative: str, stat: os.stat_result, earlier: ManifestEntry | None
+) -> LocalFile:
     if earlier and earlier.size == stat.st_size and earlier.mtime_ns == stat.st_mtime_ns:
         digest = earlier.hash
     else:
         digest = hash_file(location)
-    entry = ManifestEntry(path=relative, size=stat.st_size, hash=digest, mtime_ns=stat.st_mtime_ns)
+    # Built from a stat and a hash just taken: nothing to validate, and folders are large.
+    entry = ManifestEntry.model_construct(
+        path=relative, size=stat.st_size, hash=digest, mtime_ns=stat.st_mtime_ns
+    )
     return LocalFile(entry, location)
+
+
+def _walk(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    with os.scandir(folder) as found:
+        for item in sorted(found, key=lambda item: item.name):
+            if item.is_dir():
+                yield from _walk(item.path, f"{prefix}{item.name}/")
+            elif item.is_file():
+                yield f"{prefix}{item.name}", item
 
 
 def scan_folder(root: Path, previous: Iterable[ManifestEntry] = ()) -> list[LocalFile]:
     """Every file under `root` (hidden files included, the pull marker excluded), hashing only
     those whose size or mtime differ from the previous manifest's entry for the same path."""
     known = {entry.path: entry for entry in previous}
-    found = []
-    for directory, folders, files in os.walk(root):
-        folders.sort()
-        base = Path(directory)
-        for name in sorted(files):
-            location = base / name
-            relative = location.relative_to(root).as_posix()
-            if relative != COMPLETE_MARKER:
-                found.append(local_file(location, relative, known.get(relative)))
-    return found
+    return [
+        _entry(item.path, relative, item.stat(), known.get(relative))
+        for relative, item in _walk(os.fspath(root), "")
+        if relative != COMPLETE_MARKER
+    ]
 
 
 def _base(project: str, dataset: str) -> str:

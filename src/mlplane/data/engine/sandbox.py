@@ -20,17 +20,10 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 
 from mlplane.core.errors import Forbidden, InvalidInput, ProblemError
+from mlplane.data.engine.databases import PARSER, POOL
 from mlplane.data.engine.sources import TableSource
 
 ALLOWED_STATEMENTS = frozenset({duckdb.StatementType.SELECT})
-
-CONFIG: dict[str, Any] = {
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-    "allow_community_extensions": False,
-    # Never let SQL see the server's own Python variables by name.
-    "python_enable_replacements": False,
-}
 
 
 class QueryRefused(Forbidden):
@@ -100,13 +93,86 @@ def _collect_tables(node: Any, names: set[tuple[str, str]]) -> None:
             _collect_tables(value, names)
 
 
+def table_names(sql: str) -> set[tuple[str, str]]:
+    """(schema, name) of every table a SELECT names, from DuckDB's parse tree; the schema is
+    "" when unqualified. Common table expressions are among them."""
+    cursor = PARSER.cursor()
+    try:
+        check_statement(cursor, sql)
+        try:
+            found = cursor.execute("SELECT json_serialize_sql($1)", [sql]).fetchone()
+        except duckdb.Error as error:
+            raise translate_error(error) from error
+    finally:
+        cursor.close()
+    tree = json.loads(found[0]) if found else {}
+    if tree.get("error"):
+        raise InvalidInput(f"sql: {tree.get('error_message', 'the query cannot be parsed')}")
+    names: set[tuple[str, str]] = set()
+    _collect_tables(tree, names)
+    return names
+
+
+@contextmanager
+def _deadline(connection: duckdb.DuckDBPyConnection, seconds: float) -> Iterator[threading.Event]:
+    fired = threading.Event()
+
+    def interrupt() -> None:
+        fired.set()
+        connection.interrupt()
+
+    timer = threading.Timer(seconds, interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield fired
+    finally:
+        timer.cancel()
+
+
+def _run(
+    connection: duckdb.DuckDBPyConnection,
+    sql: str,
+    max_rows: int,
+    timeout_seconds: float,
+    parameters: Sequence[Any] | None,
+) -> pa.Table:
+    started = time.monotonic()
+    with _deadline(connection, timeout_seconds) as fired:
+        try:
+            reader = connection.sql(sql, params=parameters).to_arrow_reader(
+                min(max_rows + 1, 65536)
+            )
+            batches: list[pa.RecordBatch] = []
+            rows = 0
+            for batch in reader:
+                rows += batch.num_rows
+                if rows > max_rows:
+                    raise QueryTooLarge(
+                        f"sql: the query returns more than {max_rows} rows; add a LIMIT, "
+                        "aggregate, or download the result as Parquet with a higher max_rows"
+                    )
+                batches.append(batch)
+            return pa.Table.from_batches(batches, schema=reader.schema)
+        except duckdb.InterruptException as error:
+            if fired.is_set():
+                raise QueryTimeout(
+                    f"sql: the query ran past its time limit of {timeout_seconds:g} s "
+                    f"and was stopped after {time.monotonic() - started:.1f} s"
+                ) from error
+            raise translate_error(error) from error
+        except duckdb.Error as error:
+            raise translate_error(error) from error
+
+
 class Sandbox:
     def __init__(self) -> None:
-        self.connection = duckdb.connect(":memory:", config=CONFIG)
-        self.connection.execute("SET TimeZone = 'UTC'")
+        self.connection = POOL.take()
         self._allowed_paths: list[str] = []
         self._schemas: set[str] = set()
         self._hidden = 0
+        self._connection_bound = False
+        self._serial = threading.Lock()
         self.locked = False
 
     def _qualified(self, name: str, schema: str | None) -> str:
@@ -118,12 +184,20 @@ class Sandbox:
         return f"{quote_identifier(schema)}.{quote_identifier(name)}"
 
     def attach_table(
-        self, name: str, source: TableSource, schema: pa.Schema, *, in_schema: str | None = None
+        self,
+        name: str,
+        source: TableSource,
+        schema: pa.Schema | None = None,
+        *,
+        in_schema: str | None = None,
     ) -> None:
-        """A view over a table version's Parquet parts."""
+        """A view over a table version's Parquet parts (`schema` unifies the parts of a
+        remote table; DuckDB reads local parts by name)."""
         if self.locked:
             raise RuntimeError("attach tables before locking the sandbox")
         if not source.is_local:
+            if schema is None:
+                schema, _ = source.schema_and_rows()
             self.attach_arrow(name, source.arrow_dataset(schema), in_schema=in_schema)
             return
         paths = list(source.locations)
@@ -136,14 +210,24 @@ class Sandbox:
     def attach_arrow(
         self, name: str, data: pa.Table | pads.Dataset, *, in_schema: str | None = None
     ) -> None:
+        """Arrow data under `name`: a table is copied in; a dataset (an object store's files)
+        is read in place, through the connection it is registered on."""
         if self.locked:
             raise RuntimeError("attach tables before locking the sandbox")
         self._hidden += 1
         hidden = f"__arrow_{self._hidden}"
         self.connection.register(hidden, data)
+        if isinstance(data, pa.Table):
+            self.connection.execute(
+                f"CREATE TABLE {self._qualified(name, in_schema)} AS SELECT * FROM {hidden}"
+            )
+            self.connection.unregister(hidden)
+            return
         self.connection.execute(
             f"CREATE VIEW {self._qualified(name, in_schema)} AS SELECT * FROM {hidden}"
         )
+        # A registered object is seen by its own connection only: queries must run there.
+        self._connection_bound = True
 
     def lock(self) -> None:
         if self._allowed_paths:
@@ -152,41 +236,9 @@ class Sandbox:
         self.connection.execute("SET lock_configuration = true")
         self.locked = True
 
-    def table_names(self, sql: str) -> set[tuple[str, str]]:
-        """(schema, name) of every table a SELECT names, from DuckDB's parse tree; the schema
-        is "" when unqualified. Common table expressions are among them."""
-        self._require_lock()
-        check_statement(self.connection, sql)
-        try:
-            found = self.connection.execute("SELECT json_serialize_sql($1)", [sql]).fetchone()
-        except duckdb.Error as error:
-            raise translate_error(error) from error
-        tree = json.loads(found[0]) if found else {}
-        if tree.get("error"):
-            raise InvalidInput(f"sql: {tree.get('error_message', 'the query cannot be parsed')}")
-        names: set[tuple[str, str]] = set()
-        _collect_tables(tree, names)
-        return names
-
     def _require_lock(self) -> None:
         if not self.locked:
             raise RuntimeError("lock the sandbox before running SQL in it")
-
-    @contextmanager
-    def _deadline(self, seconds: float) -> Iterator[threading.Event]:
-        fired = threading.Event()
-
-        def interrupt() -> None:
-            fired.set()
-            self.connection.interrupt()
-
-        timer = threading.Timer(seconds, interrupt)
-        timer.daemon = True
-        timer.start()
-        try:
-            yield fired
-        finally:
-            timer.cancel()
 
     def query(
         self,
@@ -197,38 +249,26 @@ class Sandbox:
         parameters: Sequence[Any] | None = None,
         check: bool = True,
     ) -> pa.Table:
-        """Run one SELECT; stop it past `timeout_seconds` or once it yields over `max_rows`."""
+        """Run one SELECT; stop it past `timeout_seconds` or once it yields over `max_rows`.
+        Each query has a connection of its own, so queries may run side by side, except over
+        data read through the sandbox's own connection, where they take turns."""
         self._require_lock()
-        if check:
-            check_statement(self.connection, sql)
-        started = time.monotonic()
-        with self._deadline(timeout_seconds) as fired:
-            try:
-                relation = self.connection.sql(sql, params=parameters)
-                reader = relation.to_arrow_reader(min(max_rows + 1, 65536))
-                batches: list[pa.RecordBatch] = []
-                rows = 0
-                for batch in reader:
-                    rows += batch.num_rows
-                    if rows > max_rows:
-                        raise QueryTooLarge(
-                            f"sql: the query returns more than {max_rows} rows; add a LIMIT, "
-                            "aggregate, or download the result as Parquet with a higher max_rows"
-                        )
-                    batches.append(batch)
-                return pa.Table.from_batches(batches, schema=reader.schema)
-            except duckdb.InterruptException as error:
-                if fired.is_set():
-                    raise QueryTimeout(
-                        f"sql: the query ran past its time limit of {timeout_seconds:g} s "
-                        f"and was stopped after {time.monotonic() - started:.1f} s"
-                    ) from error
-                raise translate_error(error) from error
-            except duckdb.Error as error:
-                raise translate_error(error) from error
+        if self._connection_bound:
+            with self._serial:
+                if check:
+                    check_statement(self.connection, sql)
+                return _run(self.connection, sql, max_rows, timeout_seconds, parameters)
+        cursor = self.connection.cursor()
+        try:
+            if check:
+                check_statement(cursor, sql)
+            return _run(cursor, sql, max_rows, timeout_seconds, parameters)
+        finally:
+            cursor.close()
 
     def close(self) -> None:
-        self.connection.close()
+        self.connection.interrupt()
+        POOL.give_back(self.connection)
 
     def __enter__(self) -> Sandbox:
         return self

@@ -1,8 +1,9 @@
 """SQL analytics: DuckDB over dataset versions and the platform's own tables, read-only.
 
-A query is parsed in an empty, locked sandbox to learn which tables it names; only those
-are attached to a second sandbox (dataset versions as Parquet views, platform tables as
-Arrow holding the caller's rows), which is then locked before the query runs in it.
+A query is parsed in an empty, locked database to learn which tables it names; those are
+resolved for the caller (dataset versions to their Parquet parts, platform tables to Arrow
+holding the caller's rows) and attached to a sandbox that is locked before the query runs.
+A sandbox of dataset versions only is kept for the next query naming the same versions.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from mlplane.core.artifacts import ArtifactStore
 from mlplane.core.db import Database
 from mlplane.core.errors import InvalidInput
 from mlplane.data import storage
-from mlplane.data.engine.sandbox import Sandbox
+from mlplane.data.engine.sandbox import Sandbox, table_names
+from mlplane.data.engine.shared import SHARED
+from mlplane.data.engine.sources import TableSource
 from mlplane.data.engine.sql_names import parse_reference, quote_references
 from mlplane.data.schemas.datasets import DatasetKind
 from mlplane.data.schemas.sql import QueryOptions, SqlTable, SqlTableKind
@@ -42,13 +45,38 @@ class QueryOutcome:
     elapsed_ms: float
 
 
-def _attach_dataset(
-    session: Session,
-    artifacts: ArtifactStore,
-    access: ProjectAccess,
-    sandbox: Sandbox,
-    name: str,
-) -> None:
+@dataclass(frozen=True)
+class DatasetView:
+    """A dataset version a query names, resolved: what the sandbox declares under `name`."""
+
+    name: str
+    dataset_id: str
+    digest: str
+    source: TableSource | None = None
+    files: pa.Table | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.name, self.dataset_id, self.digest)
+
+    def attach(self, sandbox: Sandbox) -> None:
+        if self.source is not None:
+            sandbox.attach_table(self.name, self.source)
+        else:
+            assert self.files is not None
+            sandbox.attach_arrow(self.name, self.files)
+
+
+@dataclass(frozen=True)
+class PlatformView:
+    name: str
+    data: pa.Table
+    in_schema: str | None
+
+
+def _dataset_view(
+    session: Session, artifacts: ArtifactStore, access: ProjectAccess, name: str
+) -> DatasetView:
     try:
         reference = parse_reference(name)
     except ValueError as error:
@@ -59,32 +87,31 @@ def _attach_dataset(
     if dataset.kind == DatasetKind.FILES.value:
         # A folder reads as its file list: path, size, hash.
         files = arrow_table((entry.model_dump() for entry in manifest.files), FILE_LIST_COLUMNS)
-        sandbox.attach_arrow(name, files)
-        return
+        return DatasetView(name, dataset.id, version.digest, files=files)
     source = storage.table_source(artifacts, access.name, dataset.name, manifest.files)
-    schema, _ = source.schema_and_rows()
-    sandbox.attach_table(name, source, schema)
+    return DatasetView(name, dataset.id, version.digest, source=source)
 
 
-def _attach(
+def _resolve(
     session: Session,
     principal: Principal,
     artifacts: ArtifactStore,
     access: ProjectAccess,
-    sandbox: Sandbox,
     names: set[tuple[str, str]],
-) -> None:
+) -> tuple[list[DatasetView], list[PlatformView]]:
     tables = platform_tables()
+    datasets: list[DatasetView] = []
+    platform: list[PlatformView] = []
     for schema, name in sorted(names):
         if schema == PLATFORM_SCHEMA and name in tables:
-            table = tables[name]
-            sandbox.attach_arrow(name, table.load(session, principal), in_schema=PLATFORM_SCHEMA)
+            platform.append(PlatformView(name, tables[name].load(session, principal), schema))
         elif not schema:
             if "@" in name or dataset_store.get_dataset(session, access.id, name) is not None:
-                _attach_dataset(session, artifacts, access, sandbox, name)
+                datasets.append(_dataset_view(session, artifacts, access, name))
             elif name in tables:
-                sandbox.attach_arrow(name, tables[name].load(session, principal))
+                platform.append(PlatformView(name, tables[name].load(session, principal), None))
         # Anything else (a typo, a CTE, another schema) is left for DuckDB to resolve or report.
+    return datasets, platform
 
 
 def run_query(
@@ -96,19 +123,34 @@ def run_query(
     options: QueryOptions,
 ) -> QueryOutcome:
     sql = quote_references(sql)
-    with Sandbox() as parser:
-        parser.lock()
-        names = parser.table_names(sql)
+    names = table_names(sql)
     started = time.perf_counter()
-    with Sandbox() as sandbox:
-        with db.read() as session:
-            access = catalog.access_project(session, principal, project)
-            _attach(session, principal, artifacts, access, sandbox, names)
-        sandbox.lock()
-        table = sandbox.query(
-            sql, max_rows=options.max_rows, timeout_seconds=options.timeout_seconds
-        )
-    return QueryOutcome(table, (time.perf_counter() - started) * 1000)
+    with db.read() as session:
+        access = catalog.access_project(session, principal, project)
+        datasets, platform = _resolve(session, principal, artifacts, access, names)
+    if platform:
+        # The caller's own platform rows: a sandbox for this query alone.
+        with Sandbox() as sandbox:
+            for view in datasets:
+                view.attach(sandbox)
+            for table in platform:
+                sandbox.attach_arrow(table.name, table.data, in_schema=table.in_schema)
+            sandbox.lock()
+            result = sandbox.query(
+                sql, max_rows=options.max_rows, timeout_seconds=options.timeout_seconds
+            )
+    else:
+
+        def build(sandbox: Sandbox) -> None:
+            for view in datasets:
+                view.attach(sandbox)
+
+        key = tuple(sorted(view.key for view in datasets))
+        with SHARED.lease(key, build) as sandbox:
+            result = sandbox.query(
+                sql, max_rows=options.max_rows, timeout_seconds=options.timeout_seconds
+            )
+    return QueryOutcome(result, (time.perf_counter() - started) * 1000)
 
 
 def list_sql_tables(session: Session, principal: Principal, project: str) -> list[SqlTable]:

@@ -89,9 +89,8 @@ def add_blobs(
         return
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    for start in range(0, len(values), IN_CHUNK):
-        statement = insert(DatasetBlobRow).values(values[start : start + IN_CHUNK])
-        session.execute(statement.on_conflict_do_nothing())
+    # One statement, many parameter sets: SQLAlchemy batches them into multi-row inserts.
+    session.execute(insert(DatasetBlobRow).on_conflict_do_nothing(), values)
 
 
 def get_consumer(session: Session, version_id: str, run_id: str) -> DatasetConsumerRow | None:

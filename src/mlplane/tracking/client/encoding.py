@@ -18,6 +18,8 @@ from mlplane.tracking.limits import (
 
 def metric_value(value: Any) -> float | str:
     """A number for JSON: ±Infinity and NaN travel as strings, since JSON has no such numbers."""
+    if type(value) is float and value - value == 0.0:  # finite: the common case, fast
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"a metric value must be a number, not {type(value).__name__}")
     number = float(value)

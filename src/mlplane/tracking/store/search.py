@@ -99,16 +99,23 @@ def _compare(column: Any, operator: str, value: Any, dialect: str) -> ColumnElem
 def _keyed_condition(
     table: Any, owner: Any, comparison: Comparison, dialect: str
 ) -> ColumnElement[bool]:
-    """A condition on a key/value table (metrics, params, tags) as a semi-join on the owner."""
+    """A condition on a key/value table (metrics, params, tags), correlated to its owner.
+
+    Metrics are `id IN (runs whose value matches)`, driven by the (key, value) index;
+    params and tags, whose long values cannot be indexed on PostgreSQL, are an EXISTS on
+    the (owner, key) primary key.
+    """
     key = comparison.field.key
     owner_column = table.run_id if hasattr(table, "run_id") else table.experiment_id
-    present = select(owner_column).where(table.key == key)
+    present = [owner_column == owner, table.key == key]
     if comparison.operator == "IS NULL":
-        return not_(owner.in_(present))  # type: ignore[no-any-return]
+        return not_(exists().where(*present))
     if comparison.operator == "IS NOT NULL":
-        return owner.in_(present)  # type: ignore[no-any-return]
-    matching = present.where(_compare(table.value, comparison.operator, comparison.value, dialect))
-    return owner.in_(matching)  # type: ignore[no-any-return]
+        return exists().where(*present)
+    matches = _compare(table.value, comparison.operator, comparison.value, dialect)
+    if table is LatestMetricRow:
+        return owner.in_(select(owner_column).where(table.key == key, matches))  # type: ignore[no-any-return]
+    return exists().where(*present, matches)
 
 
 def _run_condition(comparison: Comparison, dialect: str) -> ColumnElement[bool]:
@@ -214,10 +221,3 @@ def experiment_search_query(
         ordering.append(ExperimentRow.updated_at.desc())
     ordering.append(ExperimentRow.id.asc())
     return query.order_by(*ordering)
-
-
-def run_exists_in(session: Session, run_id: str, experiment_ids: Sequence[str]) -> bool:
-    query = select(
-        exists().where(RunRow.id == run_id, RunRow.experiment_id.in_(list(experiment_ids)))
-    )
-    return bool(session.scalar(query))
