@@ -172,6 +172,7 @@ def bench_sql(parquet: Path, workdir: Path, runs: int) -> tuple[float, list[dict
                     "mlplane_s": mlplane_median,
                     "duckdb_s": duckdb_median,
                     "ratio": mlplane_median / duckdb_median,
+                    "ratio_of_fastest": min(mlplane_times) / min(duckdb_times),
                     "mlplane_samples": mlplane_times,
                     "duckdb_samples": duckdb_times,
                 }
@@ -184,7 +185,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--rows", type=int, default=10_000_000)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--skip-dvc", action="store_true")
     args = parser.parse_args()
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"

@@ -65,6 +65,7 @@ def test_create_experiment_named_like_deleted_one_says_so(
         ({"name": "ok", "tags": {"bad key!": "v"}}, "tags"),
         ({"name": "ok", "tags": {"k": "v" * 8001}}, "tags"),
         ({"name": "ok", "artifact_location": "../elsewhere"}, "artifact"),
+        ({"name": "ok", "artifact_location": "s3://bucket/x"}, "not a URL"),
         ({"name": "ok", "unknown": 1}, "unknown"),
     ],
 )
@@ -208,3 +209,11 @@ def test_get_experiment_of_other_project_is_404(
         client.experiments.get(experiment.id, project="elsewhere")
 
     assert caught.value.status == 404
+
+
+def test_create_experiment_with_artifact_location(client: mlplane.Client, project: str) -> None:
+    created = client.experiments.create("placed", project=project, artifact_location="team/a/")
+    run = client.runs.create(created.id, project=project)
+
+    assert created.artifact_location == "team/a"
+    assert run.artifact_uri == f"team/a/{run.id}/artifacts"

@@ -219,3 +219,18 @@ def test_mutations_are_audited(client: mlplane.Client, project: str, run: Run) -
     actions = {event.action for event in client.audit.list(project=project)}
 
     assert {"create_run", "log_batch", "update_run"} <= actions
+
+
+def test_create_run_retried_with_idempotency_key_makes_one_run(
+    client: mlplane.Client, project: str, experiment: Experiment
+) -> None:
+    url = f"/api/v1/projects/{project}/runs"
+    body = {"experiment": experiment.id, "name": "once"}
+    headers = {"Idempotency-Key": "train-42"}
+
+    first = client.transport.http.post(url, json=body, headers=headers)
+    second = client.transport.http.post(url, json=body, headers=headers)
+
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    assert [run.name for run in client.runs.list(project=project)] == ["once"]

@@ -160,3 +160,26 @@ def test_create_run_with_bad_tags_is_422_and_creates_nothing(
     assert caught.value.status == 422
     assert problem in caught.value.detail
     assert [item.id for item in client.runs.list(project=project)] == [run.id]
+
+
+def test_run_name_tag_longer_than_250_is_422_and_renames_nothing(
+    client: mlplane.Client, raw: httpx.Client, project: str, run: Run
+) -> None:
+    body = {"metrics": [GOOD_METRIC], "tags": [{"key": "mlflow.runName", "value": "n" * 251}]}
+
+    response = _post(raw, project, run, body)
+
+    assert response.status_code == 422
+    assert "250" in response.json()["detail"]
+    assert client.runs.get(run.id, project=project).name == "run-1"
+    _assert_nothing_logged(client, project, run)
+
+
+def test_create_run_with_long_name_tag_is_422(
+    client: mlplane.Client, project: str, run: Run
+) -> None:
+    with pytest.raises(mlplane.ApiError) as caught:
+        client.runs.create(run.experiment_id, project=project, tags={"mlflow.runName": "n" * 251})
+
+    assert caught.value.status == 422
+    assert len(client.runs.list(project=project)) == 1

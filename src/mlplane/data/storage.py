@@ -14,6 +14,8 @@ import hashlib
 import io
 import json
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -45,13 +47,57 @@ def write_manifest(
     store: ArtifactStore, project: str, dataset: str, digest: str, files: list[ManifestEntry]
 ) -> None:
     path = manifest_path(project, dataset, digest)
-    manifest = Manifest(files=files)
+    # The entries were validated when the version's request was read.
+    manifest = Manifest.model_construct(files=files)
     store.put_bytes(path, manifest.model_dump_json(exclude_none=True).encode())
 
 
+class _ManifestCache:
+    """Recently read manifests. A manifest's address is its content's digest, so a cached
+    one can never be stale."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._found: OrderedDict[str, Manifest] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Manifest | None:
+        with self._lock:
+            found = self._found.get(key)
+            if found is not None:
+                self._found.move_to_end(key)
+            return found
+
+    def put(self, key: str, manifest: Manifest) -> None:
+        with self._lock:
+            self._found[key] = manifest
+            while len(self._found) > self._size:
+                self._found.popitem(last=False)
+
+
+_MANIFESTS = _ManifestCache(size=32)
+
+
 def read_manifest(store: ArtifactStore, project: str, dataset: str, digest: str) -> Manifest:
-    data = json.loads(store.get_bytes(manifest_path(project, dataset, digest)))
-    return Manifest.model_validate(data)
+    key = store.url(manifest_path(project, dataset, digest))
+    found = _MANIFESTS.get(key)
+    if found is None:
+        found = Manifest.model_validate_json(read_manifest_bytes(store, project, dataset, digest))
+        _MANIFESTS.put(key, found)
+    return found
+
+
+def read_blob_sizes(
+    store: ArtifactStore, project: str, dataset: str, digest: str
+) -> dict[str, int]:
+    """hash -> size of a committed manifest's files, read without re-validating each entry."""
+    files = json.loads(read_manifest_bytes(store, project, dataset, digest))["files"]
+    return {entry["hash"]: entry["size"] for entry in files}
+
+
+def read_manifest_bytes(store: ArtifactStore, project: str, dataset: str, digest: str) -> bytes:
+    """The manifest as stored: JSON of a `Manifest`, written once when its version was made."""
+    return store.get_bytes(manifest_path(project, dataset, digest))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ MAX_PARAMS_PER_BATCH = 100
 MAX_TAGS_PER_BATCH = 100
 MAX_ENTRIES_PER_BATCH = 1000
 MAX_EXPERIMENT_NAME_LENGTH = 500
+MAX_RUN_NAME_LENGTH = 250
 
 KEY_PATTERN = r"^[/\w.\- ]*$"
 """Keys of params, metrics and tags: letters, digits, `_ - . / ` and spaces."""

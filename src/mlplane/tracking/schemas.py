@@ -17,6 +17,7 @@ from mlplane.tracking.limits import (
     MAX_KEY_LENGTH,
     MAX_PARAM_VALUE_LENGTH,
     MAX_PARAMS_PER_BATCH,
+    MAX_RUN_NAME_LENGTH,
     MAX_TAG_VALUE_LENGTH,
     MAX_TAGS_PER_BATCH,
 )
@@ -24,7 +25,7 @@ from mlplane.tracking.limits import (
 ExperimentName = Annotated[
     str, StringConstraints(min_length=1, max_length=MAX_EXPERIMENT_NAME_LENGTH, pattern=r"\S")
 ]
-RunName = Annotated[str, StringConstraints(max_length=250)]
+RunName = Annotated[str, StringConstraints(max_length=MAX_RUN_NAME_LENGTH)]
 TagKey = Annotated[str, StringConstraints(min_length=1, max_length=MAX_KEY_LENGTH)]
 TagValue = Annotated[str, StringConstraints(max_length=MAX_TAG_VALUE_LENGTH)]
 Tags = Annotated[dict[TagKey, TagValue], Field(max_length=MAX_TAGS_PER_BATCH)]

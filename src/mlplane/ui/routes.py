@@ -22,6 +22,7 @@ PAGE_MODULES = (
     "mlplane.ui.pages.audit",
     "mlplane.ui.pages.tokens",
     "mlplane.ui.pages.admin",
+    "mlplane.ui.pages.tracking",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,10 +156,12 @@ class Datasets:
         tags: dict[str, str] | None = None,
         lineage: Lineage | None = None,
         progress: TransferProgress | None = None,
+        stored: Iterable[str] = (),
     ) -> VersionCreated:
         """Upload the blobs the platform lacks, then commit the version in one request.
-        `kept` lists files already stored (from an earlier version) to include unchanged."""
-        transfer.upload(self._transport, project, name, files, progress)
+        `kept` lists files already stored (from an earlier version) to include unchanged;
+        `stored` are hashes of committed files, which are not even asked about."""
+        transfer.upload(self._transport, project, name, files, progress, stored)
         request = VersionCreate.model_construct(
             files=[*(kept or []), *(item.entry for item in files)],
             message=message,
@@ -206,6 +209,7 @@ class Datasets:
                 tags=tags,
                 lineage=lineage,
                 progress=progress,
+                stored=(entry.hash for entry in previous),
             )
 
     def pull(

@@ -114,10 +114,14 @@ def upload(
     dataset: str,
     files: list[LocalFile],
     progress: TransferProgress | None = None,
+    stored: Iterable[str] = (),
 ) -> int:
-    """Upload the blobs the platform lacks; returns how many were sent."""
+    """Upload the blobs the platform lacks; returns how many were sent. `stored` are hashes
+    known to be there already (those of a committed version), so not even asked about."""
     progress = progress or NoProgress()
-    missing = find_missing(transport, project, dataset, [item.entry.hash for item in files])
+    skip = set(stored)
+    asked = [item.entry.hash for item in files if item.entry.hash not in skip]
+    missing = find_missing(transport, project, dataset, asked)
     unique: dict[str, LocalFile] = {}
     for item in files:
         if item.entry.hash in missing:

@@ -103,7 +103,13 @@ def ingest_into(
             files, kept = _stage(datasets, project, dataset, batch, Path(workdir))
             lineage = Lineage(reference=f"ingestion:{source.kind}", sources=[_summary(source)])
             result: VersionCreated = datasets.commit_files(
-                dataset, files, project=project, kept=kept, message=message, lineage=lineage
+                dataset,
+                files,
+                project=project,
+                kept=kept,
+                message=message,
+                lineage=lineage,
+                stored=(entry.hash for entry in kept),
             )
     except Exception as error:
         record(IngestionStatus.FAILED, stored_cursor, None, str(error))

@@ -38,7 +38,6 @@ from mlplane.data.schemas.versions import (
     Consumer,
     DatasetVersion,
     Lineage,
-    Manifest,
     ManifestEntry,
     VersionCreate,
     VersionCreated,
@@ -149,8 +148,14 @@ class VersionAnalysis:
     validation: list[CheckResult] = field(default_factory=list)
 
 
-def _check_blobs(session: Session, dataset: DatasetRow, files: list[ManifestEntry]) -> None:
-    known = store.known_blobs(session, dataset.id, (entry.hash for entry in files))
+def _check_blobs(
+    session: Session, dataset: DatasetRow, files: list[ManifestEntry], committed: dict[str, int]
+) -> None:
+    """Every file's blob is stored with the listed size. `committed` (hash -> size of a
+    committed version's files) are known without asking the database."""
+    known = dict(committed)
+    unknown = [entry.hash for entry in files if entry.hash not in known]
+    known.update(store.known_blobs(session, dataset.id, unknown))
     missing = [entry for entry in files if entry.hash not in known]
     if missing:
         raise InvalidInput(
@@ -166,7 +171,12 @@ def _check_blobs(session: Session, dataset: DatasetRow, files: list[ManifestEntr
 
 
 def _plan(
-    session: Session, principal: Principal, project: str, dataset: str, request: VersionCreate
+    session: Session,
+    principal: Principal,
+    artifacts: ArtifactStore,
+    project: str,
+    dataset: str,
+    request: VersionCreate,
 ) -> VersionPlan | VersionCreated:
     access, row = resolve_dataset(session, principal, project, dataset, Role.EDITOR, for_write=True)
     kind = DatasetKind(row.kind)
@@ -181,7 +191,11 @@ def _plan(
     newest = store.newest_version(session, row.id)
     if newest is not None and newest.digest == digest:
         return VersionCreated(version=version_view(newest, access.name, row), created=False)
-    _check_blobs(session, row, files)
+    committed: dict[str, int] = {}
+    if newest is not None:
+        # A new version mostly repeats the newest one's files, whose blobs are known stored.
+        committed = storage.read_blob_sizes(artifacts, access.name, row.name, newest.digest)
+    _check_blobs(session, row, files, committed)
     checks = [parse_check(check.spec) for check in dataset_store.list_checks(session, row.id)]
     return VersionPlan(access.name, row.name, row.id, kind, files, digest, checks, request)
 
@@ -275,7 +289,7 @@ def create_version(
 ) -> VersionCreated:
     """Commit a version whose blobs are uploaded; unchanged content returns the newest version."""
     with db.read() as session:
-        plan = _plan(session, principal, project, dataset, request)
+        plan = _plan(session, principal, artifacts, project, dataset, request)
     if isinstance(plan, VersionCreated):
         return plan
     analysis = _analyze(artifacts, plan)
@@ -329,16 +343,17 @@ def update_version(
     return resolved.view()
 
 
-def get_manifest(
+def get_manifest_json(
     session: Session,
     principal: Principal,
     artifacts: ArtifactStore,
     project: str,
     dataset: str,
     version: str,
-) -> Manifest:
+) -> bytes:
+    """A version's manifest as stored (JSON of a `Manifest`), ready to send as it is."""
     resolved = resolve_version(session, principal, project, dataset, version)
-    return storage.read_manifest(
+    return storage.read_manifest_bytes(
         artifacts, resolved.access.name, resolved.dataset.name, resolved.version.digest
     )
 

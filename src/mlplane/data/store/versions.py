@@ -16,8 +16,8 @@ from mlplane.data.tables import (
     DatasetVersionRow,
 )
 
-# Far below SQLite's and PostgreSQL's limits on bound parameters per statement.
-IN_CHUNK = 500
+# Below SQLite's (32,766) and PostgreSQL's (65,535) limits on bound parameters per statement.
+IN_CHUNK = 5000
 
 
 def get_version(session: Session, dataset_id: str, number: int) -> DatasetVersionRow | None:

@@ -48,8 +48,11 @@ def create_experiment(
     location = f"{ARTIFACT_PREFIX}/{experiment_id}"
     if data.artifact_location:
         location = check_relative_path(data.artifact_location)
-        if not location:
-            raise InvalidInput("artifact_location: must name a folder inside the artifact store")
+        if not location or "://" in data.artifact_location:
+            raise InvalidInput(
+                "artifact_location: must name a folder inside the platform's artifact store, "
+                "not a URL"
+            )
     now = utcnow()
     row = ExperimentRow(
         id=experiment_id,

@@ -15,6 +15,7 @@ from mlplane.core.errors import Conflict, InvalidInput, NotFound
 from mlplane.core.ids import new_id
 from mlplane.core.pagination import Page
 from mlplane.governance.schemas import Principal, Role
+from mlplane.tracking.limits import MAX_RUN_NAME_LENGTH
 from mlplane.tracking.run_names import new_run_name
 from mlplane.tracking.schemas import (
     ExperimentCreate,
@@ -53,7 +54,7 @@ def _view(session: Session, row: RunRow) -> Run:
 
 def create_run(session: Session, principal: Principal, project: str, data: RunCreate) -> Run:
     tags = check_tags(data.tags, "tags")
-    name = tags.pop(RUN_NAME_TAG, None) or data.name or new_run_name()
+    name = _checked_name(tags.pop(RUN_NAME_TAG, "") or data.name or new_run_name())
     try:
         found = access_experiment(
             session, principal, data.experiment, Role.EDITOR, project=project, for_write=True
@@ -130,10 +131,16 @@ def update_run(
     return _view(session, row)
 
 
+def _checked_name(name: str) -> str:
+    if len(name) > MAX_RUN_NAME_LENGTH:
+        raise InvalidInput(
+            f"tags.{RUN_NAME_TAG}: a run name holds at most {MAX_RUN_NAME_LENGTH} characters"
+        )
+    return name
+
+
 def rename_run(row: RunRow, name: str) -> None:
-    if len(name) > 250:
-        raise InvalidInput(f"tags.{RUN_NAME_TAG}: a run name holds at most 250 characters")
-    row.name = name
+    row.name = _checked_name(name)
 
 
 def delete_run(
