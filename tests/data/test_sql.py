@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
@@ -230,3 +231,21 @@ def test_list_sql_tables_names_datasets_and_platform_tables(
     tables = {(t.name, t.kind) for t in client.sql.list_tables(project=project)}
 
     assert {("sales", "dataset"), ("projects", "platform"), ("audit_events", "platform")} <= tables
+
+
+def test_queries_run_side_by_side_and_after_a_stopped_one(
+    client: mlplane.Client, project: str, sales: str
+) -> None:
+    slow = "SELECT count(*) FROM sales@1, range(1000000) a, range(1000000) b"
+    with pytest.raises(mlplane.ApiError):
+        client.sql.run(slow, project=project, timeout_seconds=0.3)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        totals = list(
+            pool.map(
+                lambda version: _rows(client, project, f"SELECT sum(amount) FROM sales@{version}"),
+                [1, 2, 1, 2],
+            )
+        )
+
+    assert totals == [[[60]], [[3]], [[60]], [[3]]]

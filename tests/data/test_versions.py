@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
@@ -242,3 +243,18 @@ def test_push_arrow_table_to_files_dataset_is_refused(client: mlplane.Client, pr
 
     with pytest.raises(ValueError, match="table dataset"):
         client.datasets.push(pa.table({"x": [1]}), "images", project=project)
+
+
+def test_concurrent_pushes_get_distinct_numbers(client: mlplane.Client, project: str) -> None:
+    client.datasets.create("customers", project=project)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(
+            pool.map(
+                lambda rows: client.datasets.push(customers(rows), "customers", project=project),
+                [10, 11, 12, 13],
+            )
+        )
+
+    assert sorted(result.version.number for result in results) == [1, 2, 3, 4]
+    assert client.datasets.get("customers", project=project).version_count == 4

@@ -22,15 +22,17 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
 import mlplane
 from mlplane.catalog import service as catalog
 from mlplane.catalog.schemas import ProjectCreate
+from mlplane.core.pagination import Page
 from mlplane.core.settings import load_settings
 from mlplane.governance import service as governance
 from mlplane.server.app import create_app
 from mlplane.tracking import service
-from mlplane.tracking.schemas import RunCreate, RunSearch
+from mlplane.tracking.schemas import Run, RunCreate, RunSearch
 from mlplane.tracking.tables import LatestMetricRow, MetricRow, ParamRow, RunRow
 from tests.harness.platform import run_platform
 
@@ -48,7 +50,7 @@ def _median_ms(action: Callable[[], object], repeats: int = 21) -> float:
     return statistics.median(timings) * 1000
 
 
-def _seed_runs(session: object, experiment_id: str, count: int) -> None:
+def _seed_runs(session: Session, experiment_id: str, count: int) -> None:
     generator = random.Random(7)
     runs, metrics, latest, params = [], [], [], []
     for index in range(count):
@@ -73,10 +75,10 @@ def _seed_runs(session: object, experiment_id: str, count: int) -> None:
             metrics.append(row)
             latest.append(row)
             params.append({"run_id": run_id, "key": f"p{key}", "value": f"v{index % 7}"})
-    session.execute(insert(RunRow), runs)  # type: ignore[attr-defined]
-    session.execute(insert(MetricRow), metrics)  # type: ignore[attr-defined]
-    session.execute(insert(LatestMetricRow), latest)  # type: ignore[attr-defined]
-    session.execute(insert(ParamRow), params)  # type: ignore[attr-defined]
+    session.execute(insert(RunRow), runs)
+    session.execute(insert(MetricRow), metrics)
+    session.execute(insert(LatestMetricRow), latest)
+    session.execute(insert(ParamRow), params)
 
 
 def measure_search(count: int) -> None:
@@ -94,14 +96,14 @@ def measure_search(count: int) -> None:
         _seed_runs(session, run.experiment_id, count)
     search = RunSearch(filter=FILTER, order_by=ORDER_BY, max_results=100)
 
-    def through_service() -> object:
+    def through_service() -> Page[Run]:
         with platform.db.read() as session:
             return service.search_runs(session, principal, "speed", search)
 
     client = mlplane.Client(home=home)
     body = search.model_dump()
     path = "/api/v1/projects/speed/runs/search"
-    found = len(through_service().items)  # type: ignore[attr-defined]
+    found = len(through_service().items)
     print(f"search over {count} runs ({found} on the first page): '{FILTER}' by {ORDER_BY}")
     print(f"  service median: {_median_ms(through_service):.1f} ms")
     print(

@@ -82,6 +82,7 @@ def test_threads_logging_at_once_lose_nothing(client: mlplane.Client, project: s
 
 
 @pytest.mark.platform
+@pytest.mark.timeout(600)  # eight interpreters start on a machine that may have two cores
 def test_processes_logging_to_a_live_platform_lose_nothing(home: Path, database_url: str) -> None:
     with run_platform(home, env={"MLPLANE_DATABASE_URL": database_url}) as platform:
         client = mlplane.Client(platform.url, platform.token)

@@ -9,7 +9,7 @@ from mlplane.tracking.system_metrics import SystemSampler
 def test_sampler_reads_cpu_memory_disk_and_network() -> None:
     sample = SystemSampler().sample()
 
-    assert 0 <= sample["system/cpu_utilization_percentage"] <= 100 * 1024
+    assert 0 <= sample["system/cpu_utilization_percentage"] <= 100
     assert sample["system/system_memory_usage_megabytes"] > 0
     assert 0 < sample["system/system_memory_usage_percentage"] <= 100
     assert sample["system/disk_usage_megabytes"] > 0

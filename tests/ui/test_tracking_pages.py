@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -13,12 +14,13 @@ import pytest
 import mlplane
 from mlplane.tracking.schemas import Run
 from mlplane.ui.pages.tracking import experiments as experiments_page
+from mlplane.ui.pages.tracking.display import format_duration, format_number
 from mlplane.ui.pages.tracking.metric_charts import MAX_POINTS
 
 HTMX = {"HX-Request": "true"}
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
+PNG = bytes.fromhex(  # one transparent pixel
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d4944415478da636460f85f0f0002870180eb47ba920000000049454e44ae426082"
 )
 
 
@@ -58,9 +60,15 @@ def _log_run(
     return run
 
 
-def _charts(html: str) -> list[dict[str, object]]:
-    found = re.findall(r"data-chart='([^']*)'", html)
-    return [json.loads(payload.replace("&#34;", '"').replace("&amp;", "&")) for payload in found]
+def _charts(html: str) -> dict[str, dict[str, Any]]:
+    """Each chart's payload, by the metric key its figure names."""
+    found = re.findall(
+        r'<figure class="metric-chart" data-metric="([^"]+)">.*?data-chart=\'([^\']*)\'', html, re.S
+    )
+    return {
+        key: json.loads(payload.replace("&#34;", '"').replace("&amp;", "&"))
+        for key, payload in found
+    }
 
 
 def _row(html: str, attribute: str, value: str) -> str:
@@ -318,18 +326,17 @@ def test_run_page_charts_each_metric_by_step_thinned_on_the_server(
     system_section = response.text[
         response.text.index('id="system-metrics"') : response.text.index('id="run-datasets"')
     ]
-    charts = {chart["y_label"]: chart for chart in _charts(charts_section)}
+    charts = _charts(charts_section)
     assert set(charts) == {"accuracy", "loss"}
     loss = charts["loss"]
     assert loss["x"] == "number"
-    [series] = loss["series"]  # type: ignore[misc]
+    [series] = loss["series"]
     assert 2 < len(series["points"]) <= MAX_POINTS
     assert series["points"][0] == [0, 1.0]
     assert series["points"][-1] == [1199, 1 / 1200]
     assert "1200 points, thinned" in charts_section
-    assert charts["accuracy"]["series"][0]["points"] == [[0, None], [1, 0.75]]  # type: ignore[index]
-    system = _charts(system_section)
-    assert [chart["y_label"] for chart in system] == ["system/cpu_utilization_percentage"]
+    assert charts["accuracy"]["series"][0]["points"] == [[0, None], [1, 0.75]]
+    assert list(_charts(system_section)) == ["system/cpu_utilization_percentage"]
 
 
 def test_run_page_links_parent_children_and_datasets(
@@ -517,10 +524,11 @@ def test_compare_highlights_differing_params_and_overlays_charts(
     assert lr.index(">0.01<") < lr.index(">0.1<")  # in the order the runs were asked for
     metrics = response.text[response.text.index('id="compare-metrics-table"') :]
     assert ">0.8</td>" in _row(metrics, "data-key", "accuracy")
-    [chart] = _charts(response.text[response.text.index('id="compare-charts"') :])
-    assert chart["y_label"] == "accuracy"
+    charts = _charts(response.text[response.text.index('id="compare-charts"') :])
+    assert list(charts) == ["accuracy"]
+    chart = charts["accuracy"]
     series = chart["series"]
-    assert [(item["label"], item["points"]) for item in series] == [  # type: ignore[attr-defined]
+    assert [(item["label"], item["points"]) for item in series] == [
         ("slow", [[0, 0.5], [1, 0.7], [2, 0.8]]),
         ("fast", [[0, 0.6], [1, 0.9], [2, 0.95]]),
     ]
@@ -545,7 +553,7 @@ def test_compare_with_one_run_explains(
     response = signed_in.get(f"/projects/{project}/compare", params={"runs": two_runs[0].id})
 
     assert response.status_code == 422
-    assert "Select at least two runs to compare" in response.text
+    assert "Runs: select at least two runs to compare." in response.text
 
 
 def test_compare_with_a_run_of_another_project_is_404(
@@ -613,3 +621,36 @@ def test_viewer_sees_runs_run_page_files_and_comparison(
     assert [page.status_code for page in (experiments, runs, run, download, compare)] == [200] * 5
     assert 'data-run="fast"' in runs.text
     assert download.content == b"shared"
+
+
+# What the pages print
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0.25, "250 ms"),
+        (4.26, "4.3 s"),
+        (9.97, "10 s"),
+        (59.6, "1 min"),
+        (185, "3 min 5 s"),
+        (2 * 3600 + 14 * 60 + 30, "2 h 14 min"),
+        (3 * 86400 + 4 * 3600, "3 d 4 h"),
+    ],
+)
+def test_format_duration_keeps_two_units(seconds: float, text: str) -> None:
+    assert format_duration(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.123456789, "0.123457"),
+        (1234567.0, "1.23457e+06"),
+        (float("nan"), "NaN"),
+        (float("-inf"), "-Infinity"),
+        (None, "—"),
+    ],
+)
+def test_format_number_shows_six_significant_digits(value: float | None, text: str) -> None:
+    assert format_number(value) == text

@@ -24,6 +24,8 @@ ROUTE_MODULES = (
     "mlplane.data.routes",
     "mlplane.tracking.routes",
 )
+# Routers of other protocols, mounted at the root rather than under /api/v1.
+ROOT_ROUTE_MODULES = ("mlplane.tracking.mlflow_api.routes",)
 UI_MODULE = "mlplane.ui.routes"
 
 
@@ -54,6 +56,8 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> Fas
     for module_name in ROUTE_MODULES:
         api.include_router(importlib.import_module(module_name).router)
     app.include_router(api)
+    for module_name in ROOT_ROUTE_MODULES:
+        app.include_router(importlib.import_module(module_name).router)
     importlib.import_module(UI_MODULE).mount(app)
     # Outermost last: a replayed answer changes nothing, so it never reaches the audit trail.
     app.add_middleware(AuditMiddleware, platform=platform)

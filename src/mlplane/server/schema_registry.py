@@ -15,6 +15,7 @@ TABLE_MODULES = (
     "mlplane.core.idempotency",
     "mlplane.data.tables",
     "mlplane.tracking.tables",
+    "mlplane.tracking.mlflow_api.logged_models.tables",
 )
 
 

@@ -183,8 +183,8 @@ def show(
 def diff(
     name: str,
     from_version: Annotated[str, typer.Argument(help="The older version.")],
+    project: ProjectOption,
     to_version: Annotated[str, typer.Argument(help="The newer version.")] = "latest",
-    project: ProjectOption = "",
     key: Annotated[
         list[str] | None, typer.Option(help="Key column matching rows, repeatable.")
     ] = None,

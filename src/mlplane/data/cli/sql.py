@@ -15,11 +15,11 @@ from mlplane.data.cli.render import print_result, write_csv
 
 
 def run_sql(
+    project: ProjectOption,
     query: Annotated[
         str | None,
         typer.Argument(help='One SELECT; datasets are tables: "sales@3", or sales (latest).'),
     ] = None,
-    project: ProjectOption = "",
     saved: Annotated[str | None, typer.Option(help="Run this saved query instead.")] = None,
     file_format: Annotated[
         str, typer.Option("--format", "-f", help="table, csv or parquet (parquet needs --out).")

@@ -8,6 +8,7 @@ never shared.
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from collections import OrderedDict
@@ -95,3 +96,4 @@ class SharedSandboxes:
 
 
 SHARED = SharedSandboxes()
+atexit.register(SHARED.clear)

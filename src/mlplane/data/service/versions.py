@@ -391,18 +391,8 @@ def record_consumer(
     resolved = resolve_version(
         session, principal, project, dataset, version, Role.EDITOR, for_write=True
     )
-    number = resolved.version.number
-    row = store.get_consumer(session, resolved.version.id, run_id)
-    if row is None:
-        row = DatasetConsumerRow(
-            version_id=resolved.version.id,
-            run_id=run_id,
-            created_at=utcnow(),
-            created_by=principal.name,
-        )
-        session.add(row)
-        session.flush()
-    return _consumer_view(row, resolved.dataset.name, number)
+    row = store.add_consumer(session, resolved.version.id, run_id, utcnow(), principal.name)
+    return _consumer_view(row, resolved.dataset.name, resolved.version.number)
 
 
 def list_consumers(

@@ -93,6 +93,24 @@ def add_blobs(
     session.execute(insert(DatasetBlobRow).on_conflict_do_nothing(), values)
 
 
+def add_consumer(
+    session: Session, version_id: str, run_id: str, moment: datetime, created_by: str
+) -> DatasetConsumerRow:
+    """Record a run as a consumer once, even when two requests race to record it."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = {
+        "version_id": version_id,
+        "run_id": run_id,
+        "created_at": moment,
+        "created_by": created_by,
+    }
+    session.execute(insert(DatasetConsumerRow).values(values).on_conflict_do_nothing())
+    found = get_consumer(session, version_id, run_id)
+    assert found is not None
+    return found
+
+
 def get_consumer(session: Session, version_id: str, run_id: str) -> DatasetConsumerRow | None:
     query = select(DatasetConsumerRow).where(
         DatasetConsumerRow.version_id == version_id, DatasetConsumerRow.run_id == run_id

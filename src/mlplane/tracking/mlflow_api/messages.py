@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import Response
 
 from mlplane.core.clock import to_millis
+from mlplane.tracking.mlflow_api.logged_models.schemas import LoggedModel
 from mlplane.tracking.mlflow_api.scope import experiment_id_out
 from mlplane.tracking.schemas import DatasetInput, Experiment, MetricPoint, Run
 
@@ -161,3 +162,21 @@ def metric_messages(key: str, points: Iterable[MetricPoint]) -> list[JsonObject]
         {"key": key, "value": number(point.value), "timestamp": point.timestamp, "step": point.step}
         for point in points
     ]
+
+
+def logged_model_message(model: LoggedModel, default_id: str | None) -> JsonObject:
+    info: JsonObject = {
+        "model_id": model.id,
+        "experiment_id": experiment_id_out(model.experiment_id, default_id),
+        "name": model.name,
+        "creation_timestamp_ms": model.creation_time,
+        "last_updated_timestamp_ms": model.last_updated_time,
+        "artifact_uri": artifact_uri(model.artifact_location),
+        "status": model.status.value,
+        "model_type": model.model_type,
+        "status_message": model.status_message,
+        "tags": key_values(model.tags),
+    }
+    if model.source_run_id:
+        info["source_run_id"] = model.source_run_id
+    return {"info": info, "data": {"params": key_values(model.params), "metrics": []}}

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from mlplane.tracking.mlflow_api.errors import MlflowError
+from mlplane.tracking.mlflow_api.logged_models.schemas import LoggedModelStatus
 from mlplane.tracking.schemas import RunStatus, ViewType
 
 _VIEW_TYPE_NUMBERS = {1: ViewType.ACTIVE_ONLY, 2: ViewType.DELETED_ONLY, 3: ViewType.ALL}
@@ -170,3 +171,55 @@ class LogOutputs(RunRequest):
 
 class LogModel(RunRequest):
     model_json: str
+
+
+# Logged models
+
+_MODEL_STATUS_NUMBERS = {
+    1: LoggedModelStatus.PENDING,
+    2: LoggedModelStatus.READY,
+    3: LoggedModelStatus.UPLOAD_FAILED,
+}
+
+
+def _model_status(value: Any) -> Any:
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        return _MODEL_STATUS_NUMBERS.get(int(value), value)
+    return value
+
+
+LoggedModelStatusIn = Annotated[LoggedModelStatus, BeforeValidator(_model_status)]
+
+
+class CreateLoggedModel(MlflowRequest):
+    experiment_id: str | None = None
+    name: str | None = None
+    model_type: str | None = None
+    source_run_id: str | None = None
+    params: list[KeyValue] = Field(default_factory=list)
+    tags: list[KeyValue] = Field(default_factory=list)
+
+
+class FinalizeLoggedModel(MlflowRequest):
+    status: LoggedModelStatusIn
+
+
+class SetLoggedModelTags(MlflowRequest):
+    tags: list[KeyValue] = Field(default_factory=list)
+
+
+class LogLoggedModelParams(MlflowRequest):
+    params: list[KeyValue] = Field(default_factory=list)
+
+
+class LoggedModelOrderIn(MlflowRequest):
+    field_name: str
+    ascending: bool = True
+
+
+class SearchLoggedModels(MlflowRequest):
+    experiment_ids: list[str] = Field(default_factory=list)
+    filter: str | None = None
+    max_results: int = 50
+    order_by: list[LoggedModelOrderIn] = Field(default_factory=list)
+    page_token: str | None = None

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -65,14 +66,12 @@ def _refuse_taken_name(session: Session, scope: Scope, name: str) -> None:
         raise MlflowError("RESOURCE_ALREADY_EXISTS", f"Experiment(name={name}) already exists.")
 
 
-def _reference(session: Session, scope: Scope, experiment_id: str) -> str:
+def _appear_if_default(scope: Scope, experiment_id: str) -> None:
+    """MLflow's default experiment always exists; here it appears when first asked for."""
     if experiment_id == DEFAULT_EXPERIMENT_ID:
-        # MLflow's default experiment always exists; here it appears when first asked for.
-        try:
+        # A viewer cannot create it, and learns that it does not exist yet.
+        with contextlib.suppress(Forbidden):
             ensure_default_experiment(scope)
-        except Forbidden:
-            pass
-    return experiment_id_in(session, scope, experiment_id)
 
 
 @router.post("/experiments/create")
@@ -92,8 +91,9 @@ def create_experiment(data: requests.CreateExperiment, scope: ScopeDep) -> Respo
 
 @router.get("/experiments/get")
 def get_experiment(experiment_id: str, scope: ScopeDep) -> Response:
+    _appear_if_default(scope, experiment_id)
     with scope.read() as session:
-        reference = _reference(session, scope, experiment_id)
+        reference = experiment_id_in(session, scope, experiment_id)
         found = service.get_experiment(session, scope.principal, reference, scope.project)
         default_id = default_experiment_id(session, scope)
     return mlflow_response({"experiment": experiment_message(found, default_id)})

@@ -61,3 +61,9 @@ def list_artifacts(store: ArtifactStore, root: str, path: str = "") -> list[Arti
 
 def open_artifact(store: ArtifactStore, root: str, path: str) -> IO[bytes]:
     return store.open(_file_path(root, path))
+
+
+def delete_artifact(store: ArtifactStore, root: str, path: str = "") -> None:
+    """Remove a file or folder of the run's artifacts; an empty `path` removes them all."""
+    relative = check_relative_path(path)
+    store.delete(f"{root}/{relative}" if relative else root)

@@ -67,8 +67,11 @@ def run_view(row: RunRow, data: RunData) -> Run:
         artifact_uri=row.artifact_uri,
         params=data.params,
         tags=data.tags,
+        # Stored values need no validation; a page of runs can hold thousands of them.
         metrics={
-            key: MetricValue(value=stored_value(value), step=step, timestamp=timestamp)
+            key: MetricValue.model_construct(
+                value=stored_value(value), step=step, timestamp=timestamp
+            )
             for key, (value, step, timestamp) in data.metrics.items()
         },
         inputs=[DatasetInput.model_validate(row) for row in data.inputs],

@@ -17,12 +17,14 @@ def from_millis(millis: int | None) -> datetime | None:
 
 
 def format_duration(seconds: float) -> str:
-    """'850 ms', '42 s', '3 min 5 s', '2 h 14 min', '3 d 4 h': two units at most."""
+    """'850 ms', '4.2 s', '42 s', '3 min 5 s', '2 h 14 min', '3 d 4 h': two units at most."""
     if seconds < 1:
         return f"{round(seconds * 1000)} ms"
-    if seconds < 60:
-        return f"{seconds:.1f} s" if seconds < 10 else f"{round(seconds)} s"
+    if seconds < 9.95:
+        return f"{seconds:.1f} s"
     whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
     for size, unit, smaller, smaller_unit in (
         (86400, "d", 3600, "h"),
         (3600, "h", 60, "min"),

@@ -46,7 +46,8 @@ def metric_charts(
         charts.append(
             MetricChart(
                 key=key,
-                chart=line_chart(series, y_label=key, time_axis=False, height=CHART_HEIGHT),
+                # The key heads the chart; an axis label would repeat it, cut short.
+                chart=line_chart(series, time_axis=False, height=CHART_HEIGHT),
                 total=sum(history.total for history in found),
                 downsampled=any(history.downsampled for history in found),
             )

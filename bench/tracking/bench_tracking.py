@@ -1,0 +1,386 @@
+"""Experiment tracking: mlplane against MLflow's tracking server, side by side on SQLite.
+
+Both servers run on this machine at once: `mlplane up` and `mlflow server` (one worker,
+SQLite backend, proxied artifacts), MLflow from its own virtual environment. Measured:
+
+  (a) batch logging throughput over HTTP, points/s: mlplane's native SDK sending
+      1000-point batches, against MLflow's client `log_batch` of 1000 points on MLflow;
+  (b) one `log_metric` call through the MLflow client: p50 and p95 on each server;
+  (c) `search_runs` with a metric filter and a metric order over 10,000 runs of
+      10 metrics and 10 params each: median of 20 searches through the MLflow client;
+  (d) `log_batch` of 1000 metrics through the MLflow client: median on each server.
+
+Targets: (a) ≥ 100,000 points/s; (b) p50 < 3 ms on mlplane; (c) median < 100 ms and ≥ 10×
+faster than MLflow; (d) ≥ 5× faster than MLflow.
+
+The 10,000 runs are written as fast as each store allows: into mlplane through its tracking
+service in-process (create_run + log_batch, 500 runs a transaction), into MLflow's SQLite
+through MLflow's own table models (bulk inserts), since a REST call per run would dominate
+the run time on both.
+
+Usage: python bench/tracking/bench_tracking.py [--runs N] [--searches N] [--page-size N]
+Writes bench/results/tracking.json and tracking.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from peers import peer_environment
+
+import mlplane
+
+RESULTS = Path(__file__).resolve().parents[1] / "results"
+DRIVER = Path(__file__).parent / "mlflow_driver.py"
+MLFLOW_PACKAGES = ["mlflow==3.*"]
+PROJECT = "default"
+SEARCH_FILTER = "metrics.m0 > 0.5 and params.p1 != '3'"
+SEARCH_ORDER_BY = ["metrics.m1 DESC"]
+METRICS_PER_RUN = 10
+PARAMS_PER_RUN = 10
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_for(url: str, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} did not answer in {timeout} s")
+
+
+@contextmanager
+def _server(command: list[str], health_url: str, log: Path) -> Iterator[None]:
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        _wait_for(health_url)
+        yield
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def _driver(python: Path, mode: str, config: dict[str, Any]) -> dict[str, Any]:
+    done = subprocess.run(
+        [str(python), str(DRIVER), mode, json.dumps(config)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0"},
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _create_experiment(url: str, token: str | None, name: str) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    with httpx.Client(base_url=url, headers=headers, timeout=60) as client:
+        created = client.post("/api/2.0/mlflow/experiments/create", json={"name": name})
+        created.raise_for_status()
+        experiment_id = created.json()["experiment_id"]
+        found = client.get(
+            "/api/2.0/mlflow/experiments/get", params={"experiment_id": experiment_id}
+        )
+        found.raise_for_status()
+        experiment: dict[str, Any] = found.json()["experiment"]
+        return experiment
+
+
+def populate_mlplane(home: Path, token: str, experiment_id: str, runs: int) -> float:
+    """10 metrics and 10 params per run through the tracking service, as the API writes them."""
+    from mlplane.core.db import Database
+    from mlplane.governance import service as governance
+    from mlplane.tracking import service
+    from mlplane.tracking.schemas import RunCreate
+
+    started = time.perf_counter()
+    generator = random.Random(0)
+    database = Database(f"sqlite:///{home / 'mlplane.db'}")
+    with database.read() as session:
+        principal, _ = governance.authenticate(session, token)
+    now = int(time.time() * 1000)
+    chunk = 500
+    for first in range(0, runs, chunk):
+        with database.write() as session:
+            for index in range(first, min(first + chunk, runs)):
+                create = RunCreate(
+                    experiment=experiment_id, name=f"run-{index}", start_time=now + index
+                )
+                run = service.create_run(session, principal, PROJECT, create)
+                body = {
+                    "metrics": [
+                        {"key": f"m{key}", "value": generator.random(), "step": 0, "timestamp": now}
+                        for key in range(METRICS_PER_RUN)
+                    ],
+                    "params": [
+                        {"key": f"p{key}", "value": str(generator.randint(0, 9))}
+                        for key in range(PARAMS_PER_RUN)
+                    ],
+                }
+                batch = service.check_batch(body, run.id)
+                service.log_batch(session, principal, run.id, batch, project=PROJECT)
+    database.dispose()
+    return time.perf_counter() - started
+
+
+def native_throughput(
+    url: str, token: str, experiment_id: str, batches: int, threads: int
+) -> float:
+    """Points/s of 1000-point batches through mlplane's SDK, from `threads` senders at once."""
+    now = int(time.time() * 1000)
+    with mlplane.Client(url=url, token=token) as client:
+        run_ids = [client.runs.create(experiment_id, project=PROJECT).id for _ in range(threads)]
+        prepared = [
+            [
+                {
+                    "key": f"m{index % 10}",
+                    "value": random.random(),
+                    "step": call * 100 + index // 10,
+                    "timestamp": now,
+                }
+                for index in range(1000)
+            ]
+            for call in range(batches)
+        ]
+        client.runs.log_batch(run_ids[0], project=PROJECT, metrics=prepared[0][:10])
+
+        def send(sender: int) -> None:
+            for call in range(sender, batches, threads):
+                client.runs.log_batch(run_ids[sender], project=PROJECT, metrics=prepared[call])
+
+        started = time.perf_counter()
+        workers = [threading.Thread(target=send, args=(sender,)) for sender in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        elapsed = time.perf_counter() - started
+    return 1000 * batches / elapsed
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else float("inf")
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    bin_folder = peer_environment("mlflow", MLFLOW_PACKAGES)
+    python = bin_folder / "python"
+    mlflow_version = subprocess.run(
+        [str(python), "-c", "import mlflow; print(mlflow.__version__)"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    workdir = Path(tempfile.mkdtemp(prefix="mlplane-bench-tracking-"))
+    home = workdir / "mlplane-home"
+    mlplane_port, mlflow_port = _free_port(), _free_port()
+    mlplane_url = f"http://127.0.0.1:{mlplane_port}"
+    mlflow_url = f"http://127.0.0.1:{mlflow_port}"
+    mlflow_db = workdir / "mlflow.db"
+    mlplane_command = [
+        sys.executable, "-m", "mlplane", "--home", str(home), "up",
+        "--port", str(mlplane_port), "--gateway-port", str(_free_port()),
+    ]  # fmt: skip
+    mlflow_command = [
+        str(python), "-m", "mlflow", "server",
+        "--backend-store-uri", f"sqlite:///{mlflow_db}",
+        "--artifacts-destination", str(workdir / "mlflow-artifacts"),
+        "--host", "127.0.0.1", "--port", str(mlflow_port), "--workers", "1",
+    ]  # fmt: skip
+    results: dict[str, Any] = {}
+    with (
+        _server(mlplane_command, f"{mlplane_url}/api/v1/health", workdir / "mlplane.log"),
+        _server(mlflow_command, f"{mlflow_url}/health", workdir / "mlflow.log"),
+    ):
+        token = (home / "admin.token").read_text().strip()
+        print("populating", args.runs, "runs in each store...", flush=True)
+        ours = _create_experiment(mlplane_url, token, "search-bench")
+        results["populate_mlplane_s"] = populate_mlplane(
+            home, token, ours["experiment_id"], args.runs
+        )
+        theirs = _create_experiment(mlflow_url, None, "search-bench")
+        results["populate_mlflow_s"] = _driver(
+            python,
+            "populate",
+            {
+                "database": f"sqlite:///{mlflow_db}",
+                "experiment_id": theirs["experiment_id"],
+                "artifact_root": theirs["artifact_location"],
+                "runs": args.runs,
+            },
+        )["seconds"]
+
+        print("native throughput...", flush=True)
+        results["native_points_per_s"] = native_throughput(
+            mlplane_url, token, ours["experiment_id"], args.batches, threads=1
+        )
+        results["native_points_per_s_2_senders"] = native_throughput(
+            mlplane_url, token, ours["experiment_id"], args.batches, threads=2
+        )
+        measure = {
+            "metric_calls": args.metric_calls,
+            "batch_calls": args.batch_calls,
+            "searches": args.searches,
+            "search_filter": SEARCH_FILTER,
+            "search_order_by": SEARCH_ORDER_BY,
+            "search_page_size": args.page_size,
+        }
+        print("MLflow client against mlplane...", flush=True)
+        results["mlplane"] = _driver(
+            python,
+            "measure",
+            {
+                **measure,
+                "uri": mlplane_url,
+                "token": token,
+                "search_experiment_id": ours["experiment_id"],
+            },
+        )
+        print("MLflow client against MLflow...", flush=True)
+        results["mlflow"] = _driver(
+            python,
+            "measure",
+            {**measure, "uri": mlflow_url, "search_experiment_id": theirs["experiment_id"]},
+        )
+    return {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "mlflow_version": mlflow_version,
+        "runs": args.runs,
+        "search": {
+            "filter": SEARCH_FILTER,
+            "order_by": SEARCH_ORDER_BY,
+            "page_size": args.page_size,
+        },
+        **results,
+    }
+
+
+def table(report: dict[str, Any]) -> str:
+    ours, theirs = report["mlplane"], report["mlflow"]
+    rows = [
+        (
+            "(a) batch logging, points/s (1000-point batches)",
+            f"{report['native_points_per_s']:,.0f} (native SDK); "
+            f"{report['native_points_per_s_2_senders']:,.0f} (2 senders); "
+            f"{ours['log_batch_points_per_s']:,.0f} (MLflow client)",
+            f"{theirs['log_batch_points_per_s']:,.0f}",
+            f"{_ratio(report['native_points_per_s'], theirs['log_batch_points_per_s']):.1f}×",
+            "≥ 100,000 points/s",
+            report["native_points_per_s"] >= 100_000,
+        ),
+        (
+            "(b) log_metric p50, ms",
+            f"{ours['log_metric_ms']['p50']:.2f}",
+            f"{theirs['log_metric_ms']['p50']:.2f}",
+            f"{_ratio(theirs['log_metric_ms']['p50'], ours['log_metric_ms']['p50']):.1f}×",
+            "< 3 ms",
+            ours["log_metric_ms"]["p50"] < 3,
+        ),
+        (
+            "(b) log_metric p95, ms",
+            f"{ours['log_metric_ms']['p95']:.2f}",
+            f"{theirs['log_metric_ms']['p95']:.2f}",
+            f"{_ratio(theirs['log_metric_ms']['p95'], ours['log_metric_ms']['p95']):.1f}×",
+            "",
+            None,
+        ),
+        (
+            f"(c) search_runs over {report['runs']:,} runs, median ms "
+            f"(page of {report['search']['page_size']})",
+            f"{ours['search_ms']['p50']:.1f}",
+            f"{theirs['search_ms']['p50']:.1f}",
+            f"{_ratio(theirs['search_ms']['p50'], ours['search_ms']['p50']):.1f}×",
+            "< 100 ms and ≥ 10×",
+            ours["search_ms"]["p50"] < 100
+            and _ratio(theirs["search_ms"]["p50"], ours["search_ms"]["p50"]) >= 10,
+        ),
+        (
+            "(d) log_batch of 1000 metrics, median ms",
+            f"{ours['log_batch_ms']['p50']:.1f}",
+            f"{theirs['log_batch_ms']['p50']:.1f}",
+            f"{_ratio(theirs['log_batch_ms']['p50'], ours['log_batch_ms']['p50']):.1f}×",
+            "≥ 5×",
+            _ratio(theirs["log_batch_ms"]["p50"], ours["log_batch_ms"]["p50"]) >= 5,
+        ),
+    ]
+    lines = [
+        "| measurement | mlplane | MLflow | ratio | target | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, mine, peer, ratio, target, met in rows:
+        mark = "" if met is None else ("yes" if met else "**no**")
+        lines.append(f"| {name} | {mine} | {peer} | {ratio} | {target} | {mark} |")
+    machine = report["machine"]
+    lines += [
+        "",
+        f"MLflow {report['mlflow_version']} (`mlflow server`, 1 worker, SQLite) and mlplane "
+        f"(`mlplane up`, SQLite) on the same machine ({machine['cpus']} CPUs, Python "
+        f"{machine['python']}); ratios are how many times faster mlplane is. Search: "
+        f"`{report['search']['filter']}` ordered by `{', '.join(report['search']['order_by'])}`, "
+        f"{ours['search_found']} runs a page. Stores populated in "
+        f"{report['populate_mlplane_s']:.0f} s (mlplane, tracking service) and "
+        f"{report['populate_mlflow_s']:.0f} s (MLflow, bulk inserts through its table models).",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10_000)
+    parser.add_argument("--searches", type=int, default=20)
+    parser.add_argument("--page-size", type=int, default=100)
+    parser.add_argument("--metric-calls", type=int, default=300)
+    parser.add_argument("--batch-calls", type=int, default=30)
+    parser.add_argument("--batches", type=int, default=200, help="native throughput batches")
+    args = parser.parse_args()
+    report = run(args)
+    markdown = table(report)
+    print(markdown)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "tracking.json").write_text(json.dumps(report, indent=2) + "\n")
+    (RESULTS / "tracking.md").write_text(markdown + "\n")
+
+
+if __name__ == "__main__":
+    main()
