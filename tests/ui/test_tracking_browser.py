@@ -230,6 +230,10 @@ def test_running_run_refreshes_until_it_ends(
     project = logged.project
     run = _log_run(admin_sdk, project, "ongoing", "0.5", [0.1])
     _sign_in(page, live_platform.token)
+    polls: list[str] = []
+    page.on(
+        "request", lambda request: polls.append(request.url) if "/live" in request.url else None
+    )
     page.goto(f"/projects/{project}/runs/{run.id}")
     overview = page.locator("#run-overview")
     expect(overview.locator(".badge")).to_have_text("running")
@@ -247,3 +251,7 @@ def test_running_run_refreshes_until_it_ends(
     expect(overview.locator(".badge")).to_have_text("finished", timeout=LIVE_TIMEOUT_MS)
     expect(overview.get_by_text("Live")).to_have_count(0)
     expect(page.locator("#run-live")).not_to_have_attribute("hx-trigger", re.compile("every"))
+    polled = len(polls)
+    page.wait_for_timeout(7_000)  # more than two polling intervals
+    assert polled > 0
+    assert len(polls) == polled
