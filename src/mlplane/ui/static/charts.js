@@ -5,7 +5,10 @@
 (function () {
   "use strict";
 
-  var PALETTE = ["--chart-1", "--chart-2", "--chart-3", "--chart-4"];
+  var PALETTE = [
+    "--chart-1", "--chart-2", "--chart-3", "--chart-4",
+    "--chart-5", "--chart-6", "--chart-7", "--chart-8",
+  ];
 
   function cssVar(name, fallback) {
     var value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
