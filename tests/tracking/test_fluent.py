@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 import mlplane
+from mlplane.tracking.limits import NATIVE_MAX_METRICS_PER_BATCH
 from mlplane.tracking.active_run import ActiveRun
 from mlplane.tracking.schemas import Run
 
@@ -126,9 +127,10 @@ def test_a_full_buffer_is_sent_without_waiting_for_the_interval(
     with mlplane.start_run(
         experiment="e", project=project, client=client, flush_interval=3600
     ) as run:
-        run.log_metrics({f"m{index}": float(index) for index in range(1000)})
+        full = NATIVE_MAX_METRICS_PER_BATCH
+        run.log_metrics({f"m{index}": float(index) for index in range(full)})
 
-        _eventually(lambda: len(_get(client, run).metrics) == 1000)
+        _eventually(lambda: len(_get(client, run).metrics) == full)
 
 
 def test_bad_metric_key_fails_at_the_call(client: mlplane.Client, project: str) -> None:

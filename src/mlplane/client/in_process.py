@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -20,11 +21,12 @@ IN_PROCESS_URL = "http://mlplane.local"
 class SyncAsgiTransport(httpx.BaseTransport):
     """Serves synchronous httpx requests from an ASGI app on an event loop in a side thread."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, on_close: Callable[[], None]) -> None:
         context = anyio.from_thread.start_blocking_portal()
         self._portal = context.__enter__()
         self._portal_context: AbstractContextManager[BlockingPortal] | None = context
         self._app_transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0))
+        self._on_close = on_close
         atexit.register(self.close)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -44,8 +46,11 @@ class SyncAsgiTransport(httpx.BaseTransport):
         if self._portal_context is not None:
             context, self._portal_context = self._portal_context, None
             context.__exit__(None, None, None)
+            # The hosted app's database connections go with the client that hosted it.
+            self._on_close()
 
 
 def in_process_client(home: Path, timeout: float) -> httpx.Client:
     app = create_app(load_settings(home))
-    return httpx.Client(transport=SyncAsgiTransport(app), base_url=IN_PROCESS_URL, timeout=timeout)
+    transport = SyncAsgiTransport(app, on_close=app.state.platform.close)
+    return httpx.Client(transport=transport, base_url=IN_PROCESS_URL, timeout=timeout)

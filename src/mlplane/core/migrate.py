@@ -96,4 +96,6 @@ def create_revision(
             rev_id=revision_id,
             head=head,
             branch_label=branch_label,
+            # A new branch grows from the foundation, which is no longer a head itself.
+            splice=branch_label is not None,
         )

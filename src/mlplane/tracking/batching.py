@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from mlplane.tracking.limits import MAX_METRICS_PER_BATCH
+from mlplane.tracking.limits import NATIVE_MAX_METRICS_PER_BATCH
 
 Entry = dict[str, Any]
 
@@ -23,7 +23,7 @@ class MetricBuffer:
         self,
         send: Callable[[list[Entry]], None],
         *,
-        max_size: int = MAX_METRICS_PER_BATCH,
+        max_size: int = NATIVE_MAX_METRICS_PER_BATCH,
         interval: float = 1.0,
         name: str = "mlplane-metrics",
     ) -> None:

@@ -17,13 +17,10 @@ from typing import Any
 from mlplane.core.errors import InvalidInput
 from mlplane.tracking.limits import (
     KEY_PATTERN,
-    MAX_ENTRIES_PER_BATCH,
     MAX_KEY_LENGTH,
-    MAX_METRICS_PER_BATCH,
     MAX_PARAM_VALUE_LENGTH,
-    MAX_PARAMS_PER_BATCH,
     MAX_TAG_VALUE_LENGTH,
-    MAX_TAGS_PER_BATCH,
+    BatchLimits,
 )
 
 _KEY = re.compile(KEY_PATTERN)
@@ -130,20 +127,18 @@ class Batch:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-def check_batch_size(metrics: int, params: int, tags: int) -> None:
-    if metrics > MAX_METRICS_PER_BATCH:
+def check_batch_size(metrics: int, params: int, tags: int, limits: BatchLimits) -> None:
+    if metrics > limits.metrics:
         raise InvalidInput(
-            f"metrics: a batch holds at most {MAX_METRICS_PER_BATCH} metrics; got {metrics}"
+            f"metrics: a batch holds at most {limits.metrics} metrics; got {metrics}"
         )
-    if params > MAX_PARAMS_PER_BATCH:
+    if params > limits.params:
+        raise InvalidInput(f"params: a batch holds at most {limits.params} params; got {params}")
+    if tags > limits.tags:
+        raise InvalidInput(f"tags: a batch holds at most {limits.tags} tags; got {tags}")
+    if metrics + params + tags > limits.entries:
         raise InvalidInput(
-            f"params: a batch holds at most {MAX_PARAMS_PER_BATCH} params; got {params}"
-        )
-    if tags > MAX_TAGS_PER_BATCH:
-        raise InvalidInput(f"tags: a batch holds at most {MAX_TAGS_PER_BATCH} tags; got {tags}")
-    if metrics + params + tags > MAX_ENTRIES_PER_BATCH:
-        raise InvalidInput(
-            f"a batch holds at most {MAX_ENTRIES_PER_BATCH} metrics, params and tags in all; "
+            f"a batch holds at most {limits.entries} metrics, params and tags in all; "
             f"got {metrics + params + tags}"
         )
 
@@ -223,7 +218,7 @@ def check_tag_entries(entries: list[Any]) -> dict[str, str]:
     return tags
 
 
-def check_batch(body: object, run_id: str, now_ms: int) -> Batch:
+def check_batch(body: object, run_id: str, now_ms: int, limits: BatchLimits) -> Batch:
     """Check a whole batch before anything is written, so it is all-or-nothing."""
     if not isinstance(body, dict):
         raise InvalidInput("the body must be an object with 'metrics', 'params' and 'tags'")
@@ -231,7 +226,7 @@ def check_batch(body: object, run_id: str, now_ms: int) -> Batch:
     if unknown:
         raise InvalidInput(f"{sorted(unknown)[0]}: unknown field; use metrics, params, tags")
     metrics, params, tags = (_entries(body, name) for name in ("metrics", "params", "tags"))
-    check_batch_size(len(metrics), len(params), len(tags))
+    check_batch_size(len(metrics), len(params), len(tags), limits)
     return Batch(
         metrics=check_metrics(metrics, run_id, now_ms),
         params=check_params(params),

@@ -8,12 +8,7 @@ import numbers
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from mlplane.tracking.limits import (
-    MAX_ENTRIES_PER_BATCH,
-    MAX_METRICS_PER_BATCH,
-    MAX_PARAMS_PER_BATCH,
-    MAX_TAGS_PER_BATCH,
-)
+from mlplane.tracking.limits import NATIVE_BATCH_LIMITS
 
 
 def metric_value(value: Any) -> float | str:
@@ -49,11 +44,12 @@ def batches(
     metrics: list[dict[str, Any]], params: list[dict[str, str]], tags: list[dict[str, str]]
 ) -> Iterator[dict[str, list[Any]]]:
     """Bodies within the limits: params and tags first (so a failing param stops early)."""
-    for start in range(0, len(params), MAX_PARAMS_PER_BATCH):
-        yield {"params": params[start : start + MAX_PARAMS_PER_BATCH]}
-    for start in range(0, len(tags), MAX_TAGS_PER_BATCH):
-        yield {"tags": tags[start : start + MAX_TAGS_PER_BATCH]}
-    size = min(MAX_METRICS_PER_BATCH, MAX_ENTRIES_PER_BATCH)
+    limits = NATIVE_BATCH_LIMITS
+    for start in range(0, len(params), limits.params):
+        yield {"params": params[start : start + limits.params]}
+    for start in range(0, len(tags), limits.tags):
+        yield {"tags": tags[start : start + limits.tags]}
+    size = min(limits.metrics, limits.entries)
     for start in range(0, len(metrics), size):
         yield {"metrics": metrics[start : start + size]}
 

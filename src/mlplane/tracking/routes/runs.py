@@ -14,6 +14,7 @@ from mlplane.governance.schemas import Principal
 from mlplane.server.deps import READ_ONLY, PlatformDep, PrincipalDep
 from mlplane.server.platform import Platform
 from mlplane.tracking import service
+from mlplane.tracking.limits import NATIVE_BATCH_LIMITS
 from mlplane.tracking.routes.responses import documented_body, model_response
 from mlplane.tracking.schemas import (
     LogBatch,
@@ -129,7 +130,7 @@ def _write_batch(
         body = json.loads(raw)
     except ValueError as error:
         raise BadRequest("the request body is not valid JSON") from error
-    batch = service.check_batch(body, run_id)
+    batch = service.check_batch(body, run_id, NATIVE_BATCH_LIMITS)
     with platform.db.write() as session:
         return service.log_batch(session, principal, run_id, batch, project=project)
 

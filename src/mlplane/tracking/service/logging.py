@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from mlplane.core.clock import to_millis, utcnow
 from mlplane.core.errors import InvalidInput, NotFound
 from mlplane.governance.schemas import Principal, Role
+from mlplane.tracking.limits import MLFLOW_BATCH_LIMITS, BatchLimits
 from mlplane.tracking.schemas import LoggedBatch, LogInputs
 from mlplane.tracking.service.access import access_run, require_active_run
 from mlplane.tracking.service.runs import rename_run, require_status_for_logging
@@ -24,14 +25,16 @@ from mlplane.tracking.validation import Batch, MetricRowValues, check_key, check
 from mlplane.tracking.validation import check_batch as _check_batch
 
 
-def check_batch(body: Mapping[str, Any], run_id: str) -> Batch:
+def check_batch(
+    body: Mapping[str, Any], run_id: str, limits: BatchLimits = MLFLOW_BATCH_LIMITS
+) -> Batch:
     """Validate a `{"metrics": [...], "params": [...], "tags": [...]}` body (MLflow's shape).
 
     Metric entries are `{"key", "value", "step"?, "timestamp"?}`: the value a number or
     "NaN"/"Infinity"/"-Infinity", step and timestamp integers (or digit strings, as protobuf
     JSON writes int64), the timestamp defaulting to now. Params and tags are `{"key", "value"}`.
     """
-    return _check_batch(body, run_id, to_millis(utcnow()))
+    return _check_batch(body, run_id, to_millis(utcnow()), limits)
 
 
 def _latest_per_key(rows: list[MetricRowValues]) -> list[MetricRowValues]:
