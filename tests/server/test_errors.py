@@ -30,3 +30,24 @@ def test_bad_page_token_is_422(client: mlplane.Client) -> None:
 
     assert response.status_code == 422
     assert "page_token" in response.json()["detail"]
+
+
+def test_create_project_race_is_409_not_500(client: mlplane.Client) -> None:
+    import threading
+
+    statuses: list[int] = []
+    barrier = threading.Barrier(6)
+
+    def create() -> None:
+        barrier.wait()
+        statuses.append(
+            client.transport.http.post("/api/v1/projects", json={"name": "race"}).status_code
+        )
+
+    threads = [threading.Thread(target=create) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [201, 409, 409, 409, 409, 409]

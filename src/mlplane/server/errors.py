@@ -8,9 +8,16 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mlplane.core.errors import PROBLEM_CONTENT_TYPE, BadRequest, InvalidInput, ProblemError
+from mlplane.core.errors import (
+    PROBLEM_CONTENT_TYPE,
+    BadRequest,
+    Conflict,
+    InvalidInput,
+    ProblemError,
+)
 
 logger = logging.getLogger("mlplane.server")
 
@@ -67,6 +74,13 @@ async def _on_http(request: Request, error: Exception) -> JSONResponse:
     return response
 
 
+async def _on_integrity(request: Request, error: Exception) -> JSONResponse:
+    # Two requests racing to create the same name: the loser learns it exists, not a 500.
+    logger.info("integrity conflict", extra={"path": request.url.path, "error": str(error)[:200]})
+    conflict = Conflict("the request conflicts with a resource created at the same time; retry")
+    return problem_response(conflict, request.url.path)
+
+
 async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:
     logger.exception("unhandled error", extra={"path": request.url.path})
     return problem_response(ProblemError("an unexpected error occurred; it has been logged"))
@@ -76,4 +90,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(IntegrityError, _on_integrity)
     app.add_exception_handler(Exception, _on_unexpected)
