@@ -47,11 +47,11 @@ class RunningPlatform:
         return found
 
 
-def wait_healthy(url: str, timeout: float = 60.0) -> None:
+def wait_healthy(url: str, timeout: float = 60.0, path: str = "/api/v1/health") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
+            if httpx.get(f"{url}{path}", timeout=1).status_code == 200:
                 return
         except httpx.TransportError:
             pass
@@ -94,6 +94,8 @@ def run_platform(
             time.sleep(0.05)
         record = json.loads((home / "server.json").read_text())
         token = (home / "admin.token").read_text().strip()
+        # The gateway starts once the api answers; tests may talk to it straight away.
+        wait_healthy(record["gateway_url"], path="/v2/health/ready")
         yield RunningPlatform(process, home, record["url"], record["gateway_url"], token, log)
     finally:
         if process.poll() is None:

@@ -39,10 +39,9 @@ EXPECTED_CONSOLE_NOISE = ("Failed to load resource",)
 def app_transport(home: Path, database_url: str) -> Iterator[SyncAsgiTransport]:
     """The app in-process on a fresh home, reachable through httpx."""
     app = create_app(load_settings(home, database_url=database_url))
-    transport = SyncAsgiTransport(app)
+    transport = SyncAsgiTransport(app, on_close=app.state.platform.close)
     yield transport
     transport.close()
-    app.state.platform.close()
 
 
 @pytest.fixture

@@ -49,8 +49,10 @@ def head_revisions() -> set[str]:
         if revision is None:
             continue
         revisions.add(revision)
-        down = _assigned(tree, "down_revision")
-        parents.update(down if isinstance(down, tuple | list) else [down] if down else [])
+        # A revision that another one depends on is not a head either, as Alembic records it.
+        for name in ("down_revision", "depends_on"):
+            value = _assigned(tree, name)
+            parents.update(value if isinstance(value, tuple | list) else [value] if value else [])
     return revisions - parents
 
 

@@ -16,8 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from mlplane.catalog import service as catalog
 from mlplane.catalog.schemas import ProjectCreate
@@ -84,12 +85,32 @@ def _ensure_project(platform: Platform, principal: Principal, name: str) -> None
     _known_projects.add(key)
 
 
-def get_scope(request: Request, platform: PlatformDep, principal: PrincipalDep) -> Scope:
-    headers = request.headers
-    project = (headers.get(PROJECT_HEADER) or headers.get(WORKSPACE_HEADER) or "").strip()
+async def get_scope(
+    request: Request,
+    platform: PlatformDep,
+    principal: PrincipalDep,
+    chosen: Annotated[
+        str | None,
+        Header(
+            alias=PROJECT_HEADER,
+            description="The project this request acts on; `default` when left out.",
+        ),
+    ] = None,
+    workspace: Annotated[
+        str | None,
+        Header(
+            alias=WORKSPACE_HEADER,
+            description="MLflow 3's workspace (`MLFLOW_WORKSPACE`), read as a project name.",
+        ),
+    ] = None,
+) -> Scope:
+    # Async, so that resolving the scope costs no trip through the thread pool: it only
+    # touches the database the first time the default project is used.
+    project = (chosen or workspace or "").strip()
     if not project:
         project = DEFAULT_PROJECT
-        _ensure_project(platform, principal, project)
+        if (platform.db.url, project) not in _known_projects:
+            await run_in_threadpool(_ensure_project, platform, principal, project)
     request.state.audit_project = project
     return Scope(platform, principal, project)
 
