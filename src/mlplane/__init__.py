@@ -15,6 +15,7 @@ __all__ = [
     "__version__",
     "active_run",
     "autolog",
+    "data",
     "end_run",
     "log_artifact",
     "log_artifacts",
@@ -66,10 +67,16 @@ _LAZY = {
 }
 
 
+# Subpackages reachable as attributes (`mlplane.data.get(...)`) without importing them first.
+_LAZY_MODULES = {"data": "mlplane.data"}
+
+
 def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name in _LAZY_MODULES:
+        return importlib.import_module(_LAZY_MODULES[name])
     module_name = _LAZY.get(name)
     if module_name is None:
         raise AttributeError(f"module 'mlplane' has no attribute {name!r}")
-    import importlib
-
     return getattr(importlib.import_module(module_name), name)
