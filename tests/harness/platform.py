@@ -59,6 +59,20 @@ def wait_healthy(url: str, timeout: float = 60.0, path: str = "/api/v1/health") 
     raise TimeoutError(f"{url} did not become healthy in {timeout} s")
 
 
+def _published_record(home: Path, pid: int, timeout: float = 30.0) -> dict[str, str]:
+    """The addresses this platform published (a killed one may have left its own behind)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            record: dict[str, str] = json.loads((home / "server.json").read_text())
+        except (OSError, ValueError):
+            record = {}
+        if record.get("pid") == pid:
+            return record
+        time.sleep(0.05)
+    raise TimeoutError(f"the platform (pid {pid}) did not publish server.json")
+
+
 @contextmanager
 def run_platform(
     home: Path, *extra: str, env: dict[str, str] | None = None
@@ -89,10 +103,7 @@ def run_platform(
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url)
-        deadline = time.monotonic() + 30
-        while not (home / "server.json").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        record = json.loads((home / "server.json").read_text())
+        record = _published_record(home, process.pid)
         token = (home / "admin.token").read_text().strip()
         # The gateway starts once the api answers; tests may talk to it straight away.
         wait_healthy(record["gateway_url"], path="/v2/health/ready")

@@ -10,13 +10,12 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import httpx
+import mlflow
 import pytest
 
 import mlplane
 from tests.harness.platform import RunningPlatform, run_platform
 from tests.harness.postgres import create_database
-
-mlflow = pytest.importorskip("mlflow")
 
 
 @pytest.fixture(scope="session")

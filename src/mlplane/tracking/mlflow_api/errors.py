@@ -16,6 +16,7 @@ from typing import Any
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -114,6 +115,12 @@ class MlflowRoute(APIRoute):
                     return error_response("BAD_REQUEST", "the request body is not valid JSON")
                 detail, _ = describe_validation_errors(raw)
                 return error_response("INVALID_PARAMETER_VALUE", detail)
+            except IntegrityError:
+                # Two requests racing to create the same name: the loser learns it exists.
+                return error_response(
+                    "RESOURCE_ALREADY_EXISTS",
+                    "the request conflicts with a resource created at the same time; retry",
+                )
             except Exception:
                 logger.exception("unhandled error", extra={"path": request.url.path})
                 return error_response(
