@@ -26,6 +26,7 @@ system-packages:
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 types: install-dev
 	$(BIN)/mypy

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 import mlplane
-from mlplane.tracking.limits import NATIVE_MAX_METRICS_PER_BATCH
 from mlplane.tracking.active_run import ActiveRun
+from mlplane.tracking.limits import NATIVE_MAX_METRICS_PER_BATCH
 from mlplane.tracking.schemas import Run
 
 
