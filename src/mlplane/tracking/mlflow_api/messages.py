@@ -132,7 +132,8 @@ def run_message(
     metrics = [
         {
             "key": key,
-            "value": number(metric.value),
+            # Finite values (x - x == 0) pass as they are: pages hold thousands of them.
+            "value": metric.value if metric.value - metric.value == 0 else number(metric.value),
             "timestamp": metric.timestamp,
             "step": metric.step,
         }

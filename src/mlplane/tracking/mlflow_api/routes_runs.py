@@ -30,7 +30,6 @@ from mlplane.tracking.mlflow_api.paging import checked_max_results, gather
 from mlplane.tracking.mlflow_api.scope import (
     DEFAULT_EXPERIMENT_ID,
     DEFAULT_EXPERIMENT_NAME,
-    Scope,
     ScopeDep,
     default_experiment_id,
 )
@@ -51,8 +50,7 @@ MAX_SOURCE_NAME_LENGTH = 500
 MAX_GIT_COMMIT_LENGTH = 64
 
 
-def run_messages(session: Session, scope: Scope, runs: list[Run]) -> list[JsonObject]:
-    default_id = default_experiment_id(session, scope)
+def run_messages(session: Session, runs: list[Run], default_id: str | None) -> list[JsonObject]:
     links = models.run_models(session, [run.id for run in runs])
     return [
         run_message(run, default_id, links[run.id].inputs, links[run.id].outputs) for run in runs
@@ -90,7 +88,7 @@ def create_run(data: requests.CreateRun, scope: ScopeDep) -> Response:
         run = service.create_run(
             session, scope.principal, scope.project, _run_create(experiment_id, data)
         )
-        [message] = run_messages(session, scope, [run])
+        [message] = run_messages(session, [run], default_experiment_id(session, scope))
     return mlflow_response({"run": message})
 
 
@@ -99,7 +97,7 @@ def get_run(scope: ScopeDep, run_id: str | None = None, run_uuid: str | None = N
     target = requests.RunRequest(run_id=run_id, run_uuid=run_uuid).target
     with scope.read() as session:
         run = service.get_run(session, scope.principal, target, scope.project)
-        [message] = run_messages(session, scope, [run])
+        [message] = run_messages(session, [run], default_experiment_id(session, scope))
     return mlflow_response({"run": message})
 
 
@@ -131,7 +129,9 @@ def search_runs(data: requests.SearchRuns, scope: ScopeDep) -> Response:
     """Runs matching an MLflow filter such as "metrics.acc > 0.9", in the requested order."""
     wanted = checked_max_results(data.max_results, SEARCH_DEFAULT_MAX_RESULTS)
     with scope.read() as session:
-        default_id = default_experiment_id(session, scope)
+        # Runs come only from the experiments asked for; clients know Default only as "0".
+        asks_default = DEFAULT_EXPERIMENT_ID in data.experiment_ids
+        default_id = default_experiment_id(session, scope) if asks_default else None
         experiment_ids = [
             default_id if experiment_id == DEFAULT_EXPERIMENT_ID else experiment_id
             for experiment_id in data.experiment_ids
@@ -153,7 +153,7 @@ def search_runs(data: requests.SearchRuns, scope: ScopeDep) -> Response:
             return service.search_runs(session, scope.principal, scope.project, search)
 
         runs, token = gather(fetch, wanted, data.page_token)
-        payload: JsonObject = {"runs": run_messages(session, scope, runs)}
+        payload: JsonObject = {"runs": run_messages(session, runs, default_id)}
     if token:
         payload["next_page_token"] = token
     return mlflow_response(payload)
