@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
-from mlplane.tracking.store.dialect import dialect_name, upsert_insert
+from mlplane.tracking.store.dialect import dialect_name, upsert_insert, write_key_values
 from mlplane.tracking.tables import LatestMetricRow, MetricRow, ParamRow, RunInputRow, RunTagRow
 
 _LATEST: Any = LatestMetricRow.__table__
@@ -72,24 +72,11 @@ def params_of(session: Session, run_id: str, keys: Sequence[str]) -> dict[str, s
 
 def insert_params(session: Session, run_id: str, params: Mapping[str, str]) -> None:
     """Insert params not stored yet; a concurrent identical insert is not an error."""
-    if not params:
-        return
-    statement = upsert_insert(session, ParamRow.__table__).on_conflict_do_nothing(
-        index_elements=["run_id", "key"]
-    )
-    rows = [{"run_id": run_id, "key": key, "value": value} for key, value in params.items()]
-    session.execute(statement, rows)
+    write_key_values(session, ParamRow.__table__, "run_id", run_id, params, replace=False)
 
 
 def set_tags(session: Session, run_id: str, tags: Mapping[str, str]) -> None:
-    if not tags:
-        return
-    statement = upsert_insert(session, RunTagRow.__table__)
-    statement = statement.on_conflict_do_update(
-        index_elements=["run_id", "key"], set_={"value": statement.excluded.value}
-    )
-    rows = [{"run_id": run_id, "key": key, "value": value} for key, value in tags.items()]
-    session.execute(statement, rows)
+    write_key_values(session, RunTagRow.__table__, "run_id", run_id, tags, replace=True)
 
 
 def delete_tag(session: Session, run_id: str, key: str) -> bool:

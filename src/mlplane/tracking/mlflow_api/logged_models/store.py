@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, exists, not_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from mlplane.tracking.mlflow_api.logged_models.tables import (
@@ -17,6 +16,7 @@ from mlplane.tracking.mlflow_api.logged_models.tables import (
     RunModelRow,
 )
 from mlplane.tracking.search import Comparison, Entity, SortKey
+from mlplane.tracking.store.dialect import upsert_insert, write_key_values
 
 ATTRIBUTES: dict[str, Any] = {
     "model_id": LoggedModelRow.id,
@@ -27,12 +27,6 @@ ATTRIBUTES: dict[str, Any] = {
     "creation_time": LoggedModelRow.creation_time,
     "last_updated_time": LoggedModelRow.last_updated_time,
 }
-
-
-def _upsert(session: Session, table: Any) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 def get_model(session: Session, model_id: str) -> LoggedModelRow | None:
@@ -70,24 +64,12 @@ def params_of(session: Session, model_id: str, keys: Sequence[str]) -> dict[str,
 
 
 def insert_params(session: Session, model_id: str, params: Mapping[str, str]) -> None:
-    if not params:
-        return
-    statement = _upsert(session, LoggedModelParamRow.__table__).on_conflict_do_nothing(
-        index_elements=["model_id", "key"]
-    )
-    rows = [{"model_id": model_id, "key": key, "value": value} for key, value in params.items()]
-    session.execute(statement, rows)
+    table = LoggedModelParamRow.__table__
+    write_key_values(session, table, "model_id", model_id, params, replace=False)
 
 
 def set_tags(session: Session, model_id: str, tags: Mapping[str, str]) -> None:
-    if not tags:
-        return
-    statement = _upsert(session, LoggedModelTagRow.__table__)
-    statement = statement.on_conflict_do_update(
-        index_elements=["model_id", "key"], set_={"value": statement.excluded.value}
-    )
-    rows = [{"model_id": model_id, "key": key, "value": value} for key, value in tags.items()]
-    session.execute(statement, rows)
+    write_key_values(session, LoggedModelTagRow.__table__, "model_id", model_id, tags, replace=True)
 
 
 def delete_tag(session: Session, model_id: str, key: str) -> bool:
@@ -103,7 +85,7 @@ def link_runs(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     """Record runs' models; linking the same pair again keeps the latest step."""
     if not rows:
         return
-    statement = _upsert(session, RunModelRow.__table__)
+    statement = upsert_insert(session, RunModelRow.__table__)
     statement = statement.on_conflict_do_update(
         index_elements=["run_id", "model_id", "direction"], set_={"step": statement.excluded.step}
     )
