@@ -119,6 +119,37 @@ def test_search_runs_pages_with_tokens(
     assert second["next_page_token"] is None
 
 
+@pytest.mark.parametrize("page_size", [1, 2, 3, 5])
+def test_search_runs_by_metric_pages_across_runs_without_it(
+    client: mlplane.Client, project: str, runs: dict[str, Run], page_size: int
+) -> None:
+    # Runs with the metric and runs without it are read separately; pages must join them.
+    url = f"/api/v1/projects/{project}/runs/search"
+    body: dict[str, object] = {"order_by": ["metrics.acc DESC"], "max_results": page_size}
+    names: list[str] = []
+    while True:
+        page = client.transport.json("POST", url, json=body)
+        names += [run["name"] for run in page["items"]]
+        if page["next_page_token"] is None:
+            break
+        body["page_token"] = page["next_page_token"]
+
+    assert names == ["alpha", "Delta", "beta", "gamma"]
+
+
+def test_search_runs_by_metric_puts_nan_with_missing_values(
+    client: mlplane.Client, project: str, experiment: Experiment, runs: dict[str, Run]
+) -> None:
+    nan_run = client.runs.create(experiment.id, project=project, name="nan", start_time=0)
+    client.runs.log_batch(
+        nan_run.id, project=project, params={"lr": "0.5"}, metrics=[{"key": "acc", "value": float("nan")}]
+    )
+
+    ordered = _names(client, project, order_by=["metrics.acc"], filter="params.lr != '0.1'")
+
+    assert ordered == ["Delta", "alpha", "gamma", "nan"]
+
+
 def test_page_token_of_another_search_is_422(
     client: mlplane.Client, project: str, runs: dict[str, Run]
 ) -> None:

@@ -36,16 +36,39 @@ def access_project(
     names do not leak.
     """
     row = store.get_project_by_name(session, name)
-    role = governance.project_role(session, principal, row.id) if row else None
-    if row is None or role is None:
+    if row is None:
         raise NotFound(f"project {name!r} does not exist")
+    return _access(session, principal, row, minimum, for_write)
+
+
+def access_project_by_id(
+    session: Session,
+    principal: Principal,
+    project_id: str,
+    minimum: Role = Role.VIEWER,
+    *,
+    for_write: bool = False,
+) -> ProjectAccess:
+    """`access_project` for callers that hold a project's id (from a run or a model)."""
+    row = session.get(ProjectRow, project_id)
+    if row is None:
+        raise NotFound(f"project {project_id!r} does not exist")
+    return _access(session, principal, row, minimum, for_write)
+
+
+def _access(
+    session: Session, principal: Principal, row: ProjectRow, minimum: Role, for_write: bool
+) -> ProjectAccess:
+    role = governance.project_role(session, principal, row.id)
+    if role is None:
+        raise NotFound(f"project {row.name!r} does not exist")
     if not role.covers(minimum):
         raise Forbidden(
-            f"user {principal.name!r} has role {role.value!r} in project {name!r}; "
+            f"user {principal.name!r} has role {role.value!r} in project {row.name!r}; "
             f"this needs {minimum.value!r}"
         )
     if for_write and row.archived:
-        raise Conflict(f"project {name!r} is archived; restore it before changing it")
+        raise Conflict(f"project {row.name!r} is archived; restore it before changing it")
     return ProjectAccess(id=row.id, name=row.name, archived=row.archived, role=role)
 
 

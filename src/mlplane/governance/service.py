@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from mlplane.core.clock import utcnow
+from mlplane.core.db import Database
 from mlplane.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from mlplane.core.ids import new_id
 from mlplane.core.pagination import Page, check_max_results, decode_page_token, encode_page_token
@@ -30,6 +31,7 @@ from mlplane.governance.schemas import (
 )
 from mlplane.governance.secrets import display_prefix, hash_token_secret, new_token_secret
 from mlplane.governance.tables import AuditEventRow, MembershipRow, TokenRow, UserRow
+from mlplane.governance.token_cache import TOKENS
 
 # last_used_at is informational: refreshing it at most once a minute keeps reads read-only.
 LAST_USED_RESOLUTION = timedelta(seconds=60)
@@ -38,7 +40,32 @@ BOOTSTRAP_ADMIN = "admin"
 
 def authenticate(session: Session, secret: str) -> tuple[Principal, bool]:
     """The principal behind a token, and whether its last-used time should be refreshed."""
-    found = store.get_token_with_user(session, hash_token_secret(secret))
+    principal, stale, _ = _check_token(session, hash_token_secret(secret))
+    return principal, stale
+
+
+def authenticate_cached(db: Database, secret: str) -> Principal:
+    """`authenticate` behind the process's token cache, refreshing the last-used time when due."""
+    secret_hash = hash_token_secret(secret)
+    cached = TOKENS.get(db.url, secret_hash)
+    if cached is not None:
+        return cached
+    with db.read() as session:
+        principal, stale, expires_at = _check_token(session, secret_hash)
+    if stale and principal.token_id:
+        with db.write(bookkeeping=True) as session:
+            store.touch_token(session, principal.token_id, utcnow())
+    TOKENS.put(db.url, secret_hash, principal, expires_at)
+    return principal
+
+
+def cached_principal(db: Database, secret: str) -> Principal | None:
+    """The principal behind a token this process checked a moment ago, without any I/O."""
+    return TOKENS.get(db.url, hash_token_secret(secret))
+
+
+def _check_token(session: Session, secret_hash: str) -> tuple[Principal, bool, datetime | None]:
+    found = store.get_token_with_user(session, secret_hash)
     if found is None:
         raise Unauthorized("the token is not valid")
     token, user = found
@@ -58,11 +85,7 @@ def authenticate(session: Session, secret: str) -> tuple[Principal, bool]:
         scopes=tuple(token.scopes) if token.scopes is not None else None,
     )
     stale = token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION
-    return principal, stale
-
-
-def touch_token(session: Session, token_id: str) -> None:
-    store.touch_token(session, token_id, utcnow())
+    return principal, stale, token.expires_at
 
 
 def require_admin(principal: Principal) -> None:
@@ -156,6 +179,7 @@ def list_users(
 
 def update_user(session: Session, principal: Principal, name: str, data: UserUpdate) -> User:
     require_admin(principal)
+    TOKENS.clear()
     row = _get_user_row(session, name)
     changes = data.model_dump(exclude_unset=True)
     if row.id == principal.user_id and (
@@ -214,6 +238,21 @@ def issue_token(
     return TokenCreated(**_token_view(row, user.name).model_dump(), secret=secret)
 
 
+def issue_short_lived_token(
+    session: Session, user_id: str, name: str, lifetime: timedelta, scopes: list[str]
+) -> TokenCreated:
+    """A token the platform mints for work done on a user's behalf (a job acting as them)."""
+    user = store.get_user_by_id(session, user_id)
+    if user is None or user.disabled:
+        raise InvalidInput(f"user: {user_id!r} does not exist or is disabled")
+    created = issue_token(session, user, name, None, scopes)
+    row = store.get_token(session, created.id)
+    assert row is not None
+    row.expires_at = utcnow() + lifetime
+    session.flush()
+    return created.model_copy(update={"expires_at": row.expires_at})
+
+
 def create_token(session: Session, principal: Principal, data: TokenCreate) -> TokenCreated:
     owner_name = data.user or principal.name
     if owner_name != principal.name:
@@ -244,6 +283,7 @@ def revoke_token(session: Session, principal: Principal, token_id: str) -> Token
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         session.flush()
+        TOKENS.clear()
     owner = store.get_user_by_id(session, row.user_id)
     return _token_view(row, owner.name if owner else "")
 

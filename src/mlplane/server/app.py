@@ -52,12 +52,14 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> Fas
     app.state.platform = platform
     install_error_handlers(app)
     app.include_router(health_router)
+    # Root routers rule themselves out by prefix at once (PrefixRouter), so they go first and
+    # spare their requests a scan of every /api/v1 route.
+    for module_name in ROOT_ROUTE_MODULES:
+        app.include_router(importlib.import_module(module_name).router)
     api = APIRouter(prefix="/api/v1")
     for module_name in ROUTE_MODULES:
         api.include_router(importlib.import_module(module_name).router)
     app.include_router(api)
-    for module_name in ROOT_ROUTE_MODULES:
-        app.include_router(importlib.import_module(module_name).router)
     importlib.import_module(UI_MODULE).mount(app)
     # Outermost last: a replayed answer changes nothing, so it never reaches the audit trail.
     app.add_middleware(AuditMiddleware, platform=platform)

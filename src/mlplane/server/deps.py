@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from mlplane.core.errors import Unauthorized
 from mlplane.governance import service as governance
@@ -53,19 +54,23 @@ def authenticate_request(request: Request, platform: Platform) -> Principal:
     secret = token_from_request(request)
     if not secret:
         raise Unauthorized("this endpoint needs a token: send 'Authorization: Bearer <token>'")
-    with platform.db.read() as session:
-        principal, stale = governance.authenticate(session, secret)
-    if stale and principal.token_id:
-        with platform.db.write() as session:
-            governance.touch_token(session, principal.token_id)
+    principal = governance.authenticate_cached(platform.db, secret)
     request.state.principal = principal
     return principal
 
 
-def get_principal(
+async def get_principal(
     request: Request, platform: Annotated[Platform, Depends(get_platform)]
 ) -> Principal:
-    return authenticate_request(request, platform)
+    # A token seen a moment ago is answered on the event loop, sparing a thread-pool trip.
+    cached: Principal | None = getattr(request.state, "principal", None)
+    secret = token_from_request(request) if cached is None else None
+    if secret:
+        cached = governance.cached_principal(platform.db, secret)
+    if cached is not None:
+        request.state.principal = cached
+        return cached
+    return await run_in_threadpool(authenticate_request, request, platform)
 
 
 PlatformDep = Annotated[Platform, Depends(get_platform)]

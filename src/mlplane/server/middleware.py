@@ -9,8 +9,10 @@ import time
 from typing import Any
 
 import anyio
+from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mlplane.core.db import BEFORE_COMMIT
 from mlplane.core.metrics import AUDIT_EVENTS, HTTP_LATENCY, HTTP_REQUESTS
 from mlplane.governance import service as governance
 from mlplane.governance.schemas import AuditOutcome, AuditRecord, Principal
@@ -75,11 +77,51 @@ def _is_read_only(scope: Scope) -> bool:
     return bool(extra and extra.get("x-mlplane-read-only"))
 
 
+class _RequestAudit:
+    """The audit event of one request: written inside the request's own write transaction
+    when it commits a change, else on its own once the response status is known."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self.committed = False
+
+    def record(self, status: int) -> AuditRecord | None:
+        scope = self.scope
+        mutating = scope["method"] in MUTATING_METHODS and not _is_read_only(scope)
+        if not (mutating or status in (401, 403)):
+            return None
+        state = scope.get("state", {})
+        principal: Principal | None = state.get("principal")
+        client = scope.get("client")
+        return AuditRecord(
+            action=_action(scope),
+            resource=scope["path"],
+            method=scope["method"],
+            status_code=status,
+            outcome=_outcome(status),
+            actor=principal.name if principal else None,
+            actor_id=principal.user_id if principal else None,
+            project=state.get("audit_project") or scope.get("path_params", {}).get("project"),
+            client_address=client[0] if client else None,
+            detail=state.get("audit_detail"),
+        )
+
+    def before_commit(self, session: Session) -> None:
+        if self.committed:
+            return
+        route = self.scope.get("route")
+        record = self.record(getattr(route, "status_code", None) or 200)
+        if record is not None:
+            governance.record_audit(session, record)
+            self.committed = True
+
+
 class AuditMiddleware:
     """Writes one audit event for every mutation and every refused request.
 
-    The event is committed before the response starts, so an acknowledged change is
-    always in the audit log.
+    A change commits together with its audit event; a request that commits nothing (a
+    refusal, a failure) is recorded before its response starts. Either way an acknowledged
+    change is always in the audit log.
     """
 
     def __init__(self, app: ASGIApp, platform: Platform) -> None:
@@ -90,34 +132,26 @@ class AuditMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(UNAUDITED_PREFIXES):
             await self.app(scope, receive, send)
             return
+        audit = _RequestAudit(scope)
 
         async def audited_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status = message["status"]
-                mutating = scope["method"] in MUTATING_METHODS and not _is_read_only(scope)
-                if mutating or status in (401, 403):
-                    await anyio.to_thread.run_sync(self._write, scope, status)
+                if audit.committed and status < 400:
+                    AUDIT_EVENTS.labels(AuditOutcome.SUCCESS.value).inc()
+                else:
+                    record = audit.record(status)
+                    if record is not None:
+                        await anyio.to_thread.run_sync(self._write, record)
             await send(message)
 
-        await self.app(scope, receive, audited_send)
+        reset = BEFORE_COMMIT.set(audit.before_commit)
+        try:
+            await self.app(scope, receive, audited_send)
+        finally:
+            BEFORE_COMMIT.reset(reset)
 
-    def _write(self, scope: Scope, status: int) -> None:
-        state = scope.get("state", {})
-        principal: Principal | None = state.get("principal")
-        client = scope.get("client")
-        outcome = _outcome(status)
-        record = AuditRecord(
-            action=_action(scope),
-            resource=scope["path"],
-            method=scope["method"],
-            status_code=status,
-            outcome=outcome,
-            actor=principal.name if principal else None,
-            actor_id=principal.user_id if principal else None,
-            project=state.get("audit_project") or scope.get("path_params", {}).get("project"),
-            client_address=client[0] if client else None,
-            detail=state.get("audit_detail"),
-        )
-        with self.platform.db.write() as session:
+    def _write(self, record: AuditRecord) -> None:
+        with self.platform.db.write(bookkeeping=True) as session:
             governance.record_audit(session, record)
-        AUDIT_EVENTS.labels(outcome.value).inc()
+        AUDIT_EVENTS.labels(record.outcome.value).inc()

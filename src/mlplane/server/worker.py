@@ -24,6 +24,7 @@ from mlplane.server.platform import Platform
 logger = logging.getLogger("mlplane.worker")
 
 HEARTBEAT_INTERVAL = 5.0
+CHECKPOINT_INTERVAL = 1.0
 
 # Modules that define `LOOPS: list[BackgroundLoop]`; a subsystem with background work adds one.
 LOOP_MODULES: tuple[str, ...] = ()
@@ -51,10 +52,15 @@ def _forget_idempotency_keys(platform: Platform) -> None:
         logger.info("expired idempotency keys removed", extra={"count": removed})
 
 
+def _checkpoint(platform: Platform) -> None:
+    platform.db.checkpoint()
+
+
 def collect_loops() -> list[BackgroundLoop]:
     loops = [
         _heartbeat_loop(),
         BackgroundLoop("idempotency-retention", 3600.0, _forget_idempotency_keys),
+        BackgroundLoop("database-checkpoint", CHECKPOINT_INTERVAL, _checkpoint),
     ]
     for module_name in LOOP_MODULES:
         loops.extend(importlib.import_module(module_name).LOOPS)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Response
 
 from mlplane import __version__
 from mlplane.server.deps import READ_ONLY
+from mlplane.server.prefix_router import PrefixRouter
 from mlplane.tracking.mlflow_api import (
     routes_artifacts,
     routes_experiments,
@@ -67,7 +68,11 @@ def unknown_endpoint(path: str) -> Response:
     return error_response("ENDPOINT_NOT_FOUND", f"this server does not serve {path!r}")
 
 
-router = APIRouter()
+router = PrefixRouter(
+    path_prefixes=tuple(
+        f"{prefix}/{version}/mlflow" for prefix in API_PREFIXES for version in ("2.0", "3.0")
+    )
+)
 for prefix in API_PREFIXES:
     documented = prefix == "/api"
     for tracking_router in TRACKING_ROUTERS:

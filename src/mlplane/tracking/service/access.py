@@ -41,11 +41,10 @@ def _project_of(
     for_write: bool,
     missing: str,
 ) -> ProjectAccess:
-    name = experiment_store.project_name_of(session, project_id)
-    if name is None:
-        raise NotFound(missing)
     try:
-        return catalog.access_project(session, principal, name, minimum, for_write=for_write)
+        return catalog.access_project_by_id(
+            session, principal, project_id, minimum, for_write=for_write
+        )
     except NotFound as error:
         # Without a role the caller learns nothing, not even the project's name.
         raise NotFound(missing) from error

@@ -39,7 +39,7 @@ from mlplane.tracking.service.views import run_views
 from mlplane.tracking.store import experiments as experiment_store
 from mlplane.tracking.store import logging as logging_store
 from mlplane.tracking.store import runs as store
-from mlplane.tracking.store.search import RUN_NAME_TAG, run_search_query
+from mlplane.tracking.store.search import RUN_NAME_TAG, read_window, run_search_query
 from mlplane.tracking.tables import RunRow
 from mlplane.tracking.validation import check_tags
 
@@ -205,8 +205,8 @@ def search_runs(
     offset, limit = page_window(search.page_token, search.max_results, key)
     if not experiment_ids:
         return Page(items=[])
-    query = run_search_query(session, experiment_ids, comparisons, sort_keys, search.view)
-    ids = list(session.scalars(query.offset(offset).limit(limit + 1)))
+    segments = run_search_query(session, experiment_ids, comparisons, sort_keys, search.view)
+    ids = read_window(session, segments, offset, limit + 1)
     page_ids = ids[:limit]
     rows = {row.id: row for row in store.get_runs(session, page_ids)}
     items = run_views(session, [rows[run_id] for run_id in page_ids])

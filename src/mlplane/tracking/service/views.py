@@ -11,7 +11,6 @@ from mlplane.tracking.schemas import (
     DatasetInput,
     Experiment,
     Lifecycle,
-    MetricValue,
     Run,
     RunStatus,
 )
@@ -67,11 +66,10 @@ def run_view(row: RunRow, data: RunData) -> Run:
         artifact_uri=row.artifact_uri,
         params=data.params,
         tags=data.tags,
-        # Stored values need no validation; a page of runs can hold thousands of them.
+        # Plain dicts: pydantic builds them in its compiled validator, several times faster
+        # than a Python-side constructor, and a page of runs holds thousands of them.
         metrics={
-            key: MetricValue.model_construct(
-                value=stored_value(value), step=step, timestamp=timestamp
-            )
+            key: {"value": stored_value(value), "step": step, "timestamp": timestamp}
             for key, (value, step, timestamp) in data.metrics.items()
         },
         inputs=[DatasetInput.model_validate(row) for row in data.inputs],

@@ -8,7 +8,6 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from mlplane.catalog.tables import ProjectRow
 from mlplane.tracking.store.dialect import upsert_insert
 from mlplane.tracking.tables import ExperimentRow, ExperimentTagRow, RunRow
 
@@ -22,11 +21,6 @@ def get_experiment_by_name(session: Session, project_id: str, name: str) -> Expe
         ExperimentRow.project_id == project_id, ExperimentRow.name == name
     )
     return session.scalars(query).first()
-
-
-def project_name_of(session: Session, project_id: str) -> str | None:
-    """The name of the project an experiment belongs to, to check the caller's role in it."""
-    return session.scalar(select(ProjectRow.name).where(ProjectRow.id == project_id))
 
 
 def experiment_ids_by_reference(

@@ -4,6 +4,11 @@ Each metric, param, tag or dataset condition is an `id IN (subquery)` on its own
 both SQLite and PostgreSQL run as an indexed semi-join; sorting by a metric, param or tag
 outer-joins that one key. Missing values (and NaN metrics, stored as NULL) sort last in both
 directions, as in MLflow.
+
+Sorting by a metric first is the common search ("best runs by accuracy") and the one that
+scanned every run of the experiment before sorting. It reads in two segments instead: the
+runs that have a value, walked in order along the (key, value) index so a page stops early,
+then the runs that have none.
 """
 
 from __future__ import annotations
@@ -12,8 +17,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, not_, select
+from sqlalchemy import ColumnElement, Join, Select, and_, exists, func, not_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from mlplane.core.errors import InvalidInput
 from mlplane.tracking.schemas import ViewType
@@ -97,13 +104,14 @@ def _compare(column: Any, operator: str, value: Any, dialect: str) -> ColumnElem
 
 
 def _keyed_condition(
-    table: Any, owner: Any, comparison: Comparison, dialect: str
+    table: Any, owner: Any, comparison: Comparison, dialect: str, correlated: bool = False
 ) -> ColumnElement[bool]:
     """A condition on a key/value table (metrics, params, tags), correlated to its owner.
 
-    Metrics are `id IN (runs whose value matches)`, driven by the (key, value) index;
-    params and tags, whose long values cannot be indexed on PostgreSQL, are an EXISTS on
-    the (owner, key) primary key.
+    Metrics are `id IN (runs whose value matches)`, driven by the (key, value) index, unless
+    `correlated` (the runs are already walked in another index's order); params and tags,
+    whose long values cannot be indexed on PostgreSQL, are an EXISTS on the (owner, key)
+    primary key.
     """
     key = comparison.field.key
     owner_column = table.run_id if hasattr(table, "run_id") else table.experiment_id
@@ -113,19 +121,21 @@ def _keyed_condition(
     if comparison.operator == "IS NOT NULL":
         return exists().where(*present)
     matches = _compare(table.value, comparison.operator, comparison.value, dialect)
-    if table is LatestMetricRow:
+    if table is LatestMetricRow and not correlated:
         return owner.in_(select(owner_column).where(table.key == key, matches))  # type: ignore[no-any-return]
     return exists().where(*present, matches)
 
 
-def _run_condition(comparison: Comparison, dialect: str) -> ColumnElement[bool]:
+def _run_condition(
+    comparison: Comparison, dialect: str, correlated: bool = False
+) -> ColumnElement[bool]:
     entity, key = comparison.field.entity, comparison.field.key
     if entity is Entity.TAG and key == RUN_NAME_TAG:
         entity, key = Entity.ATTRIBUTE, "run_name"
     if entity is Entity.ATTRIBUTE:
         return _compare(_RUN_ATTRIBUTES[key], comparison.operator, comparison.value, dialect)
     if entity is Entity.METRIC:
-        return _keyed_condition(LatestMetricRow, RunRow.id, comparison, dialect)
+        return _keyed_condition(LatestMetricRow, RunRow.id, comparison, dialect, correlated)
     if entity is Entity.PARAM:
         return _keyed_condition(ParamRow, RunRow.id, comparison, dialect)
     if entity is Entity.TAG:
@@ -149,21 +159,68 @@ def _ordered(column: Any, ascending: bool) -> Any:
     return (column.asc() if ascending else column.desc()).nulls_last()
 
 
+class _DrivingJoin(Join):
+    """A join SQLite must run in its written order (a CROSS JOIN), left table first."""
+
+    inherit_cache = True
+
+
+@compiles(_DrivingJoin, "sqlite")
+def _compile_driving_join(join: _DrivingJoin, compiler: SQLCompiler, **kw: Any) -> str:
+    kw["asfrom"] = True
+    left = compiler.process(join.left, **kw)
+    right = compiler.process(join.right, **kw)
+    return f"{left} CROSS JOIN {right} ON {compiler.process(join.onclause, **kw)}"
+
+
 def run_search_query(
     session: Session,
     experiment_ids: Sequence[str],
     comparisons: Sequence[Comparison],
     sort_keys: Sequence[SortKey],
     view: ViewType,
-) -> Select[str]:
-    """The ids of matching runs, in order; the caller adds offset and limit."""
+) -> list[Select[tuple[str]]]:
+    """The ids of matching runs in order, as segments read one after the other."""
     dialect = dialect_name(session)
-    query = select(RunRow.id).where(RunRow.experiment_id.in_(list(experiment_ids)))
+    first = sort_keys[0] if sort_keys else None
+    if first is None or first.field.entity is not Entity.METRIC:
+        query = _runs(experiment_ids, view, comparisons, dialect, correlated=False)
+        return [_sorted(query, sort_keys)]
+    by = aliased(LatestMetricRow, name="sort_by")
+    valued = and_(by.key == first.field.key, by.value.is_not(None))
+    driven = (
+        select(RunRow.id)
+        .select_from(_DrivingJoin(by, RunRow.__table__, by.run_id == RunRow.id))
+        .where(valued)
+    )
+    driven = _runs(experiment_ids, view, comparisons, dialect, correlated=True, query=driven)
+    driven = _sorted(driven, sort_keys[1:], leading=[_ordered(by.value, first.ascending)])
+    unvalued = _runs(experiment_ids, view, comparisons, dialect, correlated=False)
+    unvalued = unvalued.where(not_(exists().where(by.run_id == RunRow.id, valued)))
+    return [driven, _sorted(unvalued, sort_keys[1:])]
+
+
+def _runs(
+    experiment_ids: Sequence[str],
+    view: ViewType,
+    comparisons: Sequence[Comparison],
+    dialect: str,
+    *,
+    correlated: bool,
+    query: Select[tuple[str]] | None = None,
+) -> Select[tuple[str]]:
+    query = query if query is not None else select(RunRow.id)
+    query = query.where(RunRow.experiment_id.in_(list(experiment_ids)))
     lifecycle = _lifecycle_condition(RunRow.lifecycle, view)
     if lifecycle is not None:
         query = query.where(lifecycle)
-    query = query.where(*(_run_condition(comparison, dialect) for comparison in comparisons))
-    ordering: list[Any] = []
+    return query.where(*(_run_condition(c, dialect, correlated) for c in comparisons))
+
+
+def _sorted(
+    query: Select[tuple[str]], sort_keys: Sequence[SortKey], leading: Sequence[Any] = ()
+) -> Select[tuple[str]]:
+    ordering: list[Any] = list(leading)
     ordered_attributes: set[str] = set()
     tables = {Entity.METRIC: LatestMetricRow, Entity.PARAM: ParamRow, Entity.TAG: RunTagRow}
     for index, sort_key in enumerate(sort_keys):
@@ -182,6 +239,26 @@ def run_search_query(
     if "run_id" not in ordered_attributes:
         ordering.append(RunRow.id.asc())
     return query.order_by(*ordering)
+
+
+def read_window(
+    session: Session, segments: Sequence[Select[tuple[str]]], offset: int, count: int
+) -> list[str]:
+    """`count` ids from `offset` on, across segments read in turn."""
+    ids: list[str] = []
+    for index, segment in enumerate(segments):
+        found = list(session.scalars(segment.offset(offset).limit(count - len(ids))))
+        ids += found
+        if len(ids) >= count or index == len(segments) - 1:
+            break
+        if found:
+            offset = 0
+        else:
+            size = session.scalar(
+                select(func.count()).select_from(segment.order_by(None).subquery())
+            )
+            offset = max(0, offset - (size or 0))
+    return ids
 
 
 def _millis_to_datetime(value: Any) -> Any:
