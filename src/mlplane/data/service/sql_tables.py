@@ -19,7 +19,10 @@ from sqlalchemy.orm import Session
 
 from mlplane.governance.schemas import Principal
 
-SQL_TABLE_MODULES: tuple[str, ...] = ("mlplane.data.service.platform_tables",)
+SQL_TABLE_MODULES: tuple[str, ...] = (
+    "mlplane.data.service.platform_tables",
+    "mlplane.tracking.service.sql_tables",
+)
 
 PLATFORM_SCHEMA = "mlplane"
 """Platform tables are also reachable as `mlplane.<name>`, even where a dataset shadows one."""
