@@ -25,13 +25,17 @@ __all__ = [
     "log_metrics",
     "log_param",
     "log_params",
+    "models",
+    "pipeline",
     "set_tag",
     "start_run",
+    "step",
 ]
 
 if TYPE_CHECKING:
     from mlplane.client.client import Client
     from mlplane.client.errors import ApiError
+    from mlplane.pipelines.dsl import pipeline, step
     from mlplane.tracking.autolog import autolog
     from mlplane.tracking.fluent import (
         active_run,
@@ -64,11 +68,13 @@ _LAZY = {
     "log_params": "mlplane.tracking.fluent",
     "set_tag": "mlplane.tracking.fluent",
     "start_run": "mlplane.tracking.fluent",
+    "step": "mlplane.pipelines.dsl",
+    "pipeline": "mlplane.pipelines.dsl",
 }
 
 
 # Subpackages reachable as attributes (`mlplane.data.get(...)`) without importing them first.
-_LAZY_MODULES = {"data": "mlplane.data"}
+_LAZY_MODULES = {"data": "mlplane.data", "models": "mlplane.models"}
 
 
 def __getattr__(name: str) -> Any:

@@ -51,13 +51,38 @@ def seed_tracking(client: Client) -> None:
 
 
 def seed_data(client: Client) -> None:
-    from mlplane.data.demo import seed_datasets
+    from mlplane.data.demo import record_consumers, seed_datasets
+    from mlplane.tracking.demo import DEMO_EXPERIMENT
 
     seed_datasets(client, DEMO_PROJECT)
+    record_consumers(client, DEMO_PROJECT, DEMO_EXPERIMENT)
+
+
+def seed_compute(client: Client) -> None:
+    from mlplane.compute.demo import seed_job
+
+    seed_job(client, DEMO_PROJECT)
+
+
+def seed_pipelines(client: Client) -> None:
+    from mlplane.pipelines.demo import seed_pipeline
+
+    seed_pipeline(client, DEMO_PROJECT)
+
+
+def seed_registry(client: Client) -> None:
+    from mlplane.registry.demo import seed_models
+    from mlplane.tracking.demo import DEMO_EXPERIMENT
+
+    experiment = client.experiments.get(DEMO_EXPERIMENT, project=DEMO_PROJECT)
+    seed_models(client, DEMO_PROJECT, experiment.id)
 
 
 def seed(client: Client) -> None:
     seed_catalog(client)
     seed_governance(client)
     seed_tracking(client)
+    seed_registry(client)
     seed_data(client)
+    seed_compute(client)
+    seed_pipelines(client)

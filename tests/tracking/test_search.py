@@ -142,7 +142,10 @@ def test_search_runs_by_metric_puts_nan_with_missing_values(
 ) -> None:
     nan_run = client.runs.create(experiment.id, project=project, name="nan", start_time=0)
     client.runs.log_batch(
-        nan_run.id, project=project, params={"lr": "0.5"}, metrics=[{"key": "acc", "value": float("nan")}]
+        nan_run.id,
+        project=project,
+        params={"lr": "0.5"},
+        metrics=[{"key": "acc", "value": float("nan")}],
     )
 
     ordered = _names(client, project, order_by=["metrics.acc"], filter="params.lr != '0.1'")

@@ -41,6 +41,12 @@ class RootGroup(LazyGroup):
         "runs": LazyCommand(
             "mlplane.tracking.cli", "runs_app", "List, inspect, compare and delete runs."
         ),
+        "models": LazyCommand("mlplane.registry.cli", "app", "Model registry and approvals."),
+        "jobs": LazyCommand("mlplane.compute.cli", "app", "Submit, list, follow, cancel jobs."),
+        "pools": LazyCommand("mlplane.compute.cli", "pools_app", "Compute pools and their use."),
+        "cost": LazyCommand("mlplane.compute.cli", "cost", "Cost of jobs per day and project."),
+        "tune": LazyCommand("mlplane.compute.cli", "tune", "Hyper-parameter search as jobs."),
+        "pipelines": LazyCommand("mlplane.pipelines.cli", "app", "Run and follow pipelines."),
     }
 
 

@@ -11,8 +11,11 @@ from mlplane.client.transport import Transport
 
 if TYPE_CHECKING:
     from mlplane.catalog.client import Projects
+    from mlplane.compute.client import Cost, Jobs, Pools
     from mlplane.data.client import Datasets, Sql
     from mlplane.governance.client import Audit, Tokens, Users
+    from mlplane.pipelines.client import Pipelines
+    from mlplane.registry.client import Models
     from mlplane.tracking.client import Experiments, Runs
 
 
@@ -88,6 +91,36 @@ class Client:
         from mlplane.data.client import Sql
 
         return Sql(self.transport)
+
+    @cached_property
+    def models(self) -> Models:
+        from mlplane.registry.client import Models
+
+        return Models(self.transport)
+
+    @cached_property
+    def jobs(self) -> Jobs:
+        from mlplane.compute.client import Jobs
+
+        return Jobs(self.transport)
+
+    @cached_property
+    def pools(self) -> Pools:
+        from mlplane.compute.client import Pools
+
+        return Pools(self.transport)
+
+    @cached_property
+    def cost(self) -> Cost:
+        from mlplane.compute.client import Cost
+
+        return Cost(self.transport)
+
+    @cached_property
+    def pipelines(self) -> Pipelines:
+        from mlplane.pipelines.client import Pipelines
+
+        return Pipelines(self.transport)
 
     def close(self) -> None:
         self.transport.close()

@@ -1,4 +1,5 @@
-"""The demo's data: a synthetic `transactions` table in two versions, a check, a saved query.
+"""The demo's data: a synthetic `transactions` table in two versions with its checks, the run
+that extracted the second version, and saved queries to chart it.
 
 Generated with a fixed seed, so a restart produces the same bytes and finds the versions
 it made before instead of adding new ones.
@@ -13,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from mlplane.client.errors import ApiError
+from mlplane.data.schemas.versions import Lineage
 
 if TYPE_CHECKING:
     from mlplane.client.client import Client
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
 DATASET = "transactions"
 COUNTRIES = ["FR", "DE", "ES", "IT", "NL", "BE"]
 CHANNELS = ["web", "mobile", "store"]
+EXTRACT_EXPERIMENT = "data-extracts"
+EXTRACT_RUN = "extract-january"
 
 
 def transactions(rows: int, seed: int, start: datetime) -> pa.Table:
@@ -45,6 +49,66 @@ def transactions(rows: int, seed: int, start: datetime) -> pa.Table:
 def _ignore_conflict(error: ApiError) -> None:
     if error.status != 409:
         raise error
+
+
+def _extract_run(client: Client, project: str) -> str:
+    """The run that made the cleaned version: its lineage links to it."""
+    experiment = client.experiments.get_or_create(EXTRACT_EXPERIMENT, project=project)
+    for run in client.runs.search(project=project, experiments=[experiment.id], view="ALL"):
+        if run.name == EXTRACT_RUN:
+            return run.id
+    run = client.runs.create(experiment.id, project=project, name=EXTRACT_RUN)
+    client.runs.log_batch(
+        run.id,
+        project=project,
+        params={"source": "warehouse.card_transactions", "month": "2026-01"},
+        metrics=[{"key": "rows_extracted", "value": 2400.0, "step": 0}],
+    )
+    client.runs.end(run.id, project=project)
+    return run.id
+
+
+def _seed_queries(client: Client, project: str) -> None:
+    queries = (
+        (
+            "revenue-by-country",
+            f"SELECT country, round(sum(amount), 2) AS revenue, count(*) AS transactions\n"
+            f"FROM {DATASET}\nWHERE NOT is_fraud\nGROUP BY country\nORDER BY revenue DESC",
+            "Revenue per country in the latest transactions version.",
+            {"type": "bar", "x": "country", "y": ["revenue"]},
+        ),
+        (
+            "daily-revenue",
+            f"SELECT date_trunc('day', created_at) AS day, round(sum(amount), 2) AS revenue,\n"
+            f"       round(sum(amount) FILTER (WHERE is_fraud), 2) AS fraud\n"
+            f"FROM {DATASET}\nGROUP BY day\nORDER BY day",
+            "Revenue per day, and how much of it was fraud.",
+            {"type": "line", "x": "day", "y": ["revenue", "fraud"]},
+        ),
+    )
+    for name, sql, description, chart in queries:
+        try:
+            client.sql.create_query(
+                name, sql, project=project, description=description, chart=chart
+            )
+        except ApiError as error:
+            _ignore_conflict(error)
+
+
+def record_consumers(client: Client, project: str, experiment: str) -> None:
+    """Note that the runs of `experiment` trained on the latest transactions; nothing when
+    the experiment is not there."""
+    try:
+        found = client.experiments.get(experiment, project=project)
+    except ApiError as error:
+        if error.status == 404:
+            return
+        raise
+    version = client.datasets.get(DATASET, project=project).latest_version
+    if version is None:
+        return
+    for run in client.runs.search(project=project, experiments=[found.id], view="ALL"):
+        client.datasets.create_consumer(DATASET, version, run.id, project=project)
 
 
 def seed_datasets(client: Client, project: str) -> None:
@@ -80,15 +144,10 @@ def seed_datasets(client: Client, project: str) -> None:
             project=project,
             message="January extract, late arrivals included",
             tags={"stage": "clean"},
+            lineage=Lineage(
+                run_id=_extract_run(client, project),
+                job=EXTRACT_RUN,
+                sources=[f"{DATASET}@1", "warehouse.card_transactions, January 2026"],
+            ),
         )
-    try:
-        client.sql.create_query(
-            "revenue-by-country",
-            f"SELECT country, round(sum(amount), 2) AS revenue, count(*) AS transactions\n"
-            f"FROM {DATASET}\nWHERE NOT is_fraud\nGROUP BY country\nORDER BY revenue DESC",
-            project=project,
-            description="Revenue per country in the latest transactions version.",
-            chart={"type": "bar", "x": "country", "y": ["revenue"]},
-        )
-    except ApiError as error:
-        _ignore_conflict(error)
+    _seed_queries(client, project)

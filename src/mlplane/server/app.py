@@ -23,9 +23,12 @@ ROUTE_MODULES = (
     "mlplane.catalog.routes",
     "mlplane.data.routes",
     "mlplane.tracking.routes",
+    "mlplane.pipelines.routes",
+    "mlplane.registry.routes",
+    "mlplane.compute.routes",
 )
 # Routers of other protocols, mounted at the root rather than under /api/v1.
-ROOT_ROUTE_MODULES = ("mlplane.tracking.mlflow_api.routes",)
+ROOT_ROUTE_MODULES = ("mlplane.registry.mlflow_api.routes", "mlplane.tracking.mlflow_api.routes")
 UI_MODULE = "mlplane.ui.routes"
 
 

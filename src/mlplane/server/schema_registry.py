@@ -16,6 +16,10 @@ TABLE_MODULES = (
     "mlplane.data.tables",
     "mlplane.tracking.tables",
     "mlplane.tracking.mlflow_api.logged_models.tables",
+    "mlplane.core.events",
+    "mlplane.pipelines.tables",
+    "mlplane.registry.tables",
+    "mlplane.compute.tables",
 )
 
 

@@ -27,7 +27,11 @@ HEARTBEAT_INTERVAL = 5.0
 CHECKPOINT_INTERVAL = 1.0
 
 # Modules that define `LOOPS: list[BackgroundLoop]`; a subsystem with background work adds one.
-LOOP_MODULES: tuple[str, ...] = ()
+LOOP_MODULES: tuple[str, ...] = (
+    "mlplane.registry.worker",
+    "mlplane.compute.worker",
+    "mlplane.pipelines.loops",
+)
 
 
 @dataclass(frozen=True)

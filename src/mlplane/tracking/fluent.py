@@ -112,6 +112,19 @@ def _create_run(
     raise AssertionError("unreachable")
 
 
+def _job_run_id(experiment: str | None, project: str | None) -> str | None:
+    """Inside a platform job, the job's own run (`MLPLANE_RUN_ID`), unless the caller asked
+    for another experiment or project."""
+    run_id = os.environ.get("MLPLANE_RUN_ID") or None
+    if run_id is None:
+        return None
+    if experiment is not None and experiment != os.environ.get("MLPLANE_EXPERIMENT"):
+        return None
+    if project is not None and project != os.environ.get("MLPLANE_PROJECT"):
+        return None
+    return run_id
+
+
 def start_run(
     experiment: str | None = None,
     project: str | None = None,
@@ -130,6 +143,7 @@ def start_run(
     The experiment defaults to `MLPLANE_EXPERIMENT`, else "Default", and is created on first
     use; the project defaults to `MLPLANE_PROJECT`, else "default", and is created when
     missing if the caller may. The script, git commit and dirty flag are recorded.
+    Inside a platform job (`MLPLANE_RUN_ID` set) the outermost run is the job's own.
     """
     stack = _stack()
     if stack and not nested:
@@ -138,6 +152,8 @@ def start_run(
         )
     api = _client(client)
     project_name = default_project(project)
+    if run_id is None and not stack:
+        run_id = _job_run_id(experiment, project)
     if run_id is not None:
         run = api.runs.get(run_id, project=project_name)
         if run.status != "RUNNING":

@@ -1,7 +1,8 @@
 """Chart data for `static/charts.js`: a page emits `<div data-chart='{{ chart|tojson }}'>`.
 
 The payload is the whole contract between pages and the browser: series of (x, y) points,
-x in Unix seconds on a time axis (or plain numbers), drawn as lines with uPlot.
+x in Unix seconds on a time axis, plain numbers, or positions in a list of category labels,
+drawn as lines or bars with uPlot.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 HOUR = timedelta(hours=1)
 
@@ -35,6 +36,23 @@ def line_chart(
             {"label": item.label, "points": [[x, y] for x, y in item.points]} for item in series
         ],
     }
+
+
+def xy_chart(
+    series: Sequence[Series],
+    *,
+    style: Literal["line", "bar"] = "line",
+    x_axis: Literal["time", "number", "category"] = "number",
+    categories: Sequence[str] = (),
+    y_label: str = "",
+    height: int = 220,
+) -> dict[str, Any]:
+    """Lines or bars; on a `category` axis each x is an index into `categories`."""
+    chart = line_chart(series, y_label=y_label, height=height)
+    chart.update(x=x_axis, style=style)
+    if x_axis == "category":
+        chart["categories"] = list(categories)
+    return chart
 
 
 def first_hour(end: datetime, hours: int) -> datetime:

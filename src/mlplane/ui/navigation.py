@@ -28,6 +28,7 @@ class NavEntry:
 NAVIGATION: list[NavEntry] = [
     NavEntry("Overview", "/", icon="home"),
     NavEntry("Projects", "/projects", icon="folder"),
+    NavEntry("Compute", "/compute", icon="list"),
     NavEntry("Audit log", "/audit", icon="list"),
     NavEntry("Tokens", "/tokens", icon="key"),
     NavEntry("Users", "/users", icon="users", admin_only=True),

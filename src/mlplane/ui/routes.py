@@ -23,6 +23,10 @@ PAGE_MODULES = (
     "mlplane.ui.pages.tokens",
     "mlplane.ui.pages.admin",
     "mlplane.ui.pages.tracking",
+    "mlplane.ui.pages.registry",
+    "mlplane.ui.pages.data",
+    "mlplane.ui.pages.pipelines",
+    "mlplane.ui.pages.compute",
 )
 
 

@@ -22,6 +22,7 @@ from mlplane.core.artifacts import ArtifactStore
 from mlplane.core.clock import utcnow
 from mlplane.core.db import Database
 from mlplane.core.errors import Conflict, InvalidInput, NotFound
+from mlplane.core.events import DATA_VERSION_CREATED, emit
 from mlplane.core.ids import new_id
 from mlplane.core.pagination import Page, check_max_results, decode_page_token, encode_page_token
 from mlplane.data import storage
@@ -276,6 +277,18 @@ def _commit(
         dataset.latest_version = number
     dataset.updated_at = now
     session.flush()
+    emit(
+        session,
+        DATA_VERSION_CREATED,
+        project=access.id,
+        subject=f"dataset:{dataset.name}@{number}",
+        payload={
+            "project": access.name,
+            "dataset": dataset.name,
+            "version": number,
+            "status": row.status,
+        },
+    )
     return VersionCreated(version=version_view(row, access.name, dataset), created=True)
 
 

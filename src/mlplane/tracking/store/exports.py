@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from mlplane.catalog.tables import ProjectRow
 from mlplane.tracking.tables import ExperimentRow, LatestMetricRow, ParamRow, RunRow
 
-
 Query = TypeVar("Query", bound=Select)  # type: ignore[type-arg]
 
 

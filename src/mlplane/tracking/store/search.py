@@ -167,6 +167,7 @@ class _DrivingJoin(Join):
 
 @compiles(_DrivingJoin, "sqlite")
 def _compile_driving_join(join: _DrivingJoin, compiler: SQLCompiler, **kw: Any) -> str:
+    assert join.onclause is not None
     kw["asfrom"] = True
     left = compiler.process(join.left, **kw)
     right = compiler.process(join.right, **kw)
@@ -179,7 +180,7 @@ def run_search_query(
     comparisons: Sequence[Comparison],
     sort_keys: Sequence[SortKey],
     view: ViewType,
-) -> list[Select[tuple[str]]]:
+) -> list[Select[str]]:
     """The ids of matching runs in order, as segments read one after the other."""
     dialect = dialect_name(session)
     first = sort_keys[0] if sort_keys else None
@@ -207,8 +208,8 @@ def _runs(
     dialect: str,
     *,
     correlated: bool,
-    query: Select[tuple[str]] | None = None,
-) -> Select[tuple[str]]:
+    query: Select[str] | None = None,
+) -> Select[str]:
     query = query if query is not None else select(RunRow.id)
     query = query.where(RunRow.experiment_id.in_(list(experiment_ids)))
     lifecycle = _lifecycle_condition(RunRow.lifecycle, view)
@@ -218,8 +219,8 @@ def _runs(
 
 
 def _sorted(
-    query: Select[tuple[str]], sort_keys: Sequence[SortKey], leading: Sequence[Any] = ()
-) -> Select[tuple[str]]:
+    query: Select[str], sort_keys: Sequence[SortKey], leading: Sequence[Any] = ()
+) -> Select[str]:
     ordering: list[Any] = list(leading)
     ordered_attributes: set[str] = set()
     tables = {Entity.METRIC: LatestMetricRow, Entity.PARAM: ParamRow, Entity.TAG: RunTagRow}
@@ -242,7 +243,7 @@ def _sorted(
 
 
 def read_window(
-    session: Session, segments: Sequence[Select[tuple[str]]], offset: int, count: int
+    session: Session, segments: Sequence[Select[str]], offset: int, count: int
 ) -> list[str]:
     """`count` ids from `offset` on, across segments read in turn."""
     ids: list[str] = []

@@ -1,7 +1,9 @@
-// Line charts for the control panel. A page emits
+// Charts for the control panel. A page emits
 //   <div data-chart='{"x": "time", "y_label": "...", "height": 220,
 //                     "series": [{"label": "...", "points": [[x, y], ...]}]}'></div>
-// and this draws it with uPlot, on first load and after every htmx swap.
+// and this draws it with uPlot, on first load and after every htmx swap. Optional keys:
+// "style": "bar" draws bars instead of lines; "x": "category" with "categories": [...]
+// labels each x (an index into that list).
 (function () {
   "use strict";
 
@@ -36,6 +38,19 @@
     return data;
   }
 
+  // Bars of several series at one x stand side by side: shift each series a little, so
+  // that together they fill most of one step.
+  function sideBySide(series, step) {
+    var width = (step * 0.8) / series.length;
+    return series.map(function (s, i) {
+      var shift = (i - (series.length - 1) / 2) * width;
+      return {
+        label: s.label,
+        points: s.points.map(function (p) { return [p[0] + shift, p[1]]; })
+      };
+    });
+  }
+
   function withAlpha(color, alpha) {
     // Hex colours only; anything else is used as it is.
     var m = /^#([0-9a-f]{6})$/i.exec(color);
@@ -56,23 +71,61 @@
       element.appendChild(empty);
       return;
     }
+    var bars = spec.style === "bar";
+    var step = 1;
+    var unique = [];
+    if (bars) {
+      // The smallest distance between two x values: one group of bars fits in it.
+      unique = align(series)[0];
+      var gaps = unique.slice(1).map(function (x, i) { return x - unique[i]; });
+      step = gaps.length ? Math.min.apply(null, gaps) : 1;
+      if (series.length > 1) series = sideBySide(series, step);
+    }
     var data = align(series);
     var grid = cssVar("--border", "#e5e7eb");
     var text = cssVar("--muted", "#6b7280");
     var axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     var height = spec.height || 220;
+    var categories = spec.x === "category" ? (spec.categories || []) : null;
+    var xScale = { time: spec.x !== "number" && spec.x !== "category" };
+    var xAxis = Object.assign({}, axis);
+    if (bars) {
+      // Half a step of room on both sides, so the first and last groups are whole.
+      xScale.range = function () { return [unique[0] - step / 2, unique[unique.length - 1] + step / 2]; };
+    }
+    if (categories) {
+      var every = Math.max(1, Math.ceil(categories.length / 12));
+      xAxis.splits = function () {
+        return categories.map(function (_, i) { return i; }).filter(function (i) { return i % every === 0; });
+      };
+      xAxis.values = function (u, splits) {
+        return splits.map(function (i) { return categories[i] === undefined ? "" : String(categories[i]); });
+      };
+    }
     var options = {
       width: Math.max(element.clientWidth, 200),
       height: height,
-      scales: { x: { time: spec.x !== "number" } },
+      scales: bars
+        ? { x: xScale, y: { range: function (u, min, max) { return [Math.min(0, min), Math.max(0, max) * 1.05 || 1]; } } }
+        : { x: xScale },
       legend: { show: series.length > 1, live: false },
       cursor: { points: { size: 6 } },
       axes: [
-        Object.assign({}, axis),
+        xAxis,
         Object.assign({}, axis, { label: spec.y_label || "", size: 50, labelSize: 18 })
       ],
       series: [{}].concat(series.map(function (s, i) {
         var color = cssVar(PALETTE[i % PALETTE.length], "#4f46e5");
+        if (bars) {
+          return {
+            label: s.label,
+            stroke: color,
+            width: 1,
+            fill: withAlpha(color, 0.55),
+            paths: uPlot.paths.bars({ size: [series.length > 1 ? 0.9 : 0.8, Infinity], gap: 1 }),
+            points: { show: false }
+          };
+        }
         return {
           label: s.label,
           stroke: color,

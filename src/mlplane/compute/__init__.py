@@ -1,0 +1,1 @@
+"""Compute: pools, jobs and their executors, the queue, quotas and cost."""

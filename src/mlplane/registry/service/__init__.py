@@ -1,0 +1,97 @@
+"""The registry's rules and transactions: the only entry for routes and other subsystems."""
+
+from mlplane.registry.service.aliases import (
+    alias_history,
+    delete_alias,
+    list_aliases,
+    list_protected_aliases,
+    protect_alias,
+    set_alias,
+    unprotect_alias,
+)
+from mlplane.registry.service.approvals import (
+    approve,
+    get_approval,
+    list_approvals,
+    reject,
+    request_approval,
+)
+from mlplane.registry.service.files import list_files, open_file, upload_file
+from mlplane.registry.service.lineage import get_lineage
+from mlplane.registry.service.model_card import read_model_card
+from mlplane.registry.service.models import (
+    count_models,
+    create_model,
+    delete_model,
+    delete_model_tag,
+    get_model,
+    list_models,
+    set_model_tag,
+    update_model,
+)
+from mlplane.registry.service.versions import (
+    create_version,
+    delete_version,
+    delete_version_tag,
+    finalize_version,
+    get_version,
+    get_version_by_alias,
+    latest_versions,
+    search_versions,
+    set_version_tag,
+    storage_path_for_read,
+    update_version,
+    upload_target,
+    versions_of_run,
+)
+from mlplane.registry.service.webhooks import (
+    create_webhook,
+    delete_webhook,
+    list_deliveries,
+    list_webhooks,
+)
+
+__all__ = [
+    "alias_history",
+    "approve",
+    "count_models",
+    "create_model",
+    "create_version",
+    "create_webhook",
+    "delete_alias",
+    "delete_model",
+    "delete_model_tag",
+    "delete_version",
+    "delete_version_tag",
+    "delete_webhook",
+    "finalize_version",
+    "get_approval",
+    "get_lineage",
+    "get_model",
+    "get_version",
+    "get_version_by_alias",
+    "latest_versions",
+    "list_aliases",
+    "list_approvals",
+    "list_deliveries",
+    "list_files",
+    "list_models",
+    "list_protected_aliases",
+    "list_webhooks",
+    "open_file",
+    "protect_alias",
+    "read_model_card",
+    "reject",
+    "request_approval",
+    "search_versions",
+    "set_alias",
+    "set_model_tag",
+    "set_version_tag",
+    "storage_path_for_read",
+    "unprotect_alias",
+    "update_model",
+    "update_version",
+    "upload_file",
+    "upload_target",
+    "versions_of_run",
+]
