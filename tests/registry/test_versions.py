@@ -7,6 +7,8 @@ import pytest
 
 import mlplane
 from mlplane.client.errors import ApiError
+from mlplane.core import events
+from mlplane.core.db import Database
 from mlplane.tracking.schemas import Run
 
 
@@ -155,3 +157,17 @@ def test_viewer_cannot_register(
     with pytest.raises(ApiError) as error:
         viewer.models.register("fraud", "s3://b/m", project=project, create_model=False)
     assert error.value.status == 403
+
+
+def test_register_emits_the_platform_event_triggers_follow(
+    client: mlplane.Client, project: str, run: Run, database_url: str
+) -> None:
+    client.models.register("churn", f"runs:/{run.id}/model", project=project)
+
+    database = Database(database_url)
+    with database.read() as session:
+        found = events.list_since(session, 0, [events.MODEL_VERSION_CREATED])
+    database.dispose()
+    assert [(event.subject, event.payload["project"]) for event in found] == [
+        ("model:churn/1", project)
+    ]

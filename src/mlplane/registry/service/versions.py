@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from mlplane.catalog import service as catalog
+from mlplane.core import events
 from mlplane.core.clock import utcnow
 from mlplane.core.errors import Conflict, InvalidInput, NotFound
 from mlplane.core.ids import new_id
@@ -99,6 +100,14 @@ def _announce(
 ) -> None:
     data = {"model": model, "version": row.version, "source": row.source, "run_id": row.run_id}
     emit(session, project_id, project, RegistryEvent.VERSION_CREATED, data)
+    # The platform's own event too: pipeline triggers start on a newly registered version.
+    events.emit(
+        session,
+        events.MODEL_VERSION_CREATED,
+        project=project_id,
+        subject=f"model:{model}/{row.version}",
+        payload={**data, "project": project},
+    )
 
 
 def finalize_version(
