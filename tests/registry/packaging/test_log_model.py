@@ -87,3 +87,16 @@ def test_a_model_folder_loads_from_an_fsspec_url(
 
     assert fsspec.filesystem("memory").exists(f"/models/{tmp_path.name}/tree/{MANIFEST_FILE}")
     assert len(predictor.predict(table)) == len(table)
+
+
+def test_registered_model_loads_by_alias(
+    client: mlplane.Client, project: str, classifier: Any, table: pd.DataFrame
+) -> None:
+    with mlplane.start_run(experiment="churn", project=project, client=client) as run:
+        log_model(classifier, "model", input_example=table.head())
+    version = client.models.register("churn", f"runs:/{run.id}/model", project=project)
+    client.models.set_alias("churn", "champion", version.version, project=project)
+
+    predictor = load_model("models:/churn@champion", client=client, project=project)
+
+    assert predictor.predict(table)["prediction"].tolist() == classifier.predict(table).tolist()

@@ -53,9 +53,10 @@ def load_model(
 ) -> Predictor:
     """Load a model folder into a `Predictor`.
 
-    `uri` is a local folder, any fsspec URL (`s3://bucket/models/churn`), or
-    `runs:/<run id>/<artifact path>` (downloaded through `client`, by default `mlplane.Client()`,
-    from `project`, by default `MLPLANE_PROJECT` or "default"). Every file is checked against
+    `uri` is a local folder, any fsspec URL (`s3://bucket/models/churn`),
+    `runs:/<run id>/<artifact path>`, or a registered version (`models:/churn@production`,
+    `models:/churn/3`), downloaded through `client` (by default `mlplane.Client()`) from
+    `project` (by default `MLPLANE_PROJECT` or "default"). Every file is checked against
     the manifest's checksums first; a flavor whose loading runs code (pickles, code files)
     also needs a trusted origin, see `trust.py` for `allow_pickle`.
     """

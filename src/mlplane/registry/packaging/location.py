@@ -1,4 +1,5 @@
-"""Where a model folder is: a local path, any fsspec URL, or `runs:/<run id>/<path>`.
+"""Where a model folder is: a local path, any fsspec URL, `runs:/<run id>/<path>`, or a
+registered version, `models:/<name>@<alias>` or `models:/<name>/<version>`.
 
 Remote folders are copied into a fresh local folder first; the checksums in the manifest
 are what vouch for the copy, not the transport.
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from mlplane.client.client import Client
 
 RUNS_SCHEME = "runs:/"
+MODELS_SCHEME = "models:/"
 
 
 def parse_runs_uri(uri: str) -> tuple[str, str]:
@@ -63,6 +65,18 @@ def _fetch_run_model(uri: str, target: Path, client: Client | None, project: str
         raise NotFound(f"run {run_id} has no model files under {artifact_path or 'its root'!r}")
 
 
+def _fetch_registered_model(
+    uri: str, target: Path, client: Client | None, project: str | None
+) -> None:
+    if client is None:
+        from mlplane.client.client import Client
+
+        with Client() as owned:
+            owned.models.download(uri, target, project=project)
+    else:
+        client.models.download(uri, target, project=project)
+
+
 def _fetch_url(url: str, target: Path) -> None:
     fs, root = fsspec.core.url_to_fs(url)
     if not fs.isdir(root):
@@ -75,7 +89,7 @@ def local_folder(
 ) -> AbstractContextManager[Any]:
     """A context giving the model's local folder; a downloaded copy is removed on exit."""
     text = str(uri)
-    if not text.startswith(RUNS_SCHEME) and "://" not in text:
+    if not text.startswith((RUNS_SCHEME, MODELS_SCHEME)) and "://" not in text:
         return nullcontext(Path(text).expanduser())
     if text.startswith("file://"):
         return nullcontext(Path(text[len("file://") :]))
@@ -92,6 +106,8 @@ class DownloadedFolder(AbstractContextManager[Path]):
         try:
             if self.uri.startswith(RUNS_SCHEME):
                 _fetch_run_model(self.uri, self.folder, self.client, self.project)
+            elif self.uri.startswith(MODELS_SCHEME):
+                _fetch_registered_model(self.uri, self.folder, self.client, self.project)
             else:
                 _fetch_url(self.uri, self.folder)
         except BaseException:
