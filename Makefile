@@ -17,6 +17,9 @@ install: $(BIN)/uv
 
 install-dev: $(BIN)/uv
 	$(UV) -e . --group dev
+	# PyTorch for the model-packaging tests, CPU build: pip (not uv) so that a wheel index
+	# configured for pip on the machine is used rather than a multi-gigabyte CUDA download.
+	$(BIN)/python -m pip install --quiet torch==2.13.0
 
 up: install
 	$(BIN)/mlplane up --demo
