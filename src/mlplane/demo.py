@@ -70,6 +70,13 @@ def seed_pipelines(client: Client) -> None:
     seed_pipeline(client, DEMO_PROJECT)
 
 
+def seed_serving(client: Client) -> None:
+    from mlplane.serving.demo import seed_served_model
+    from mlplane.tracking.demo import DEMO_EXPERIMENT
+
+    seed_served_model(client, DEMO_PROJECT, DEMO_EXPERIMENT)
+
+
 def seed_registry(client: Client) -> None:
     from mlplane.registry.demo import seed_models
     from mlplane.tracking.demo import DEMO_EXPERIMENT
@@ -86,3 +93,4 @@ def seed(client: Client) -> None:
     seed_data(client)
     seed_compute(client)
     seed_pipelines(client)
+    seed_serving(client)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from mlplane.governance.client import Audit, Tokens, Users
     from mlplane.pipelines.client import Pipelines
     from mlplane.registry.client import Models
+    from mlplane.serving.client import Serving
     from mlplane.tracking.client import Experiments, Runs
 
 
@@ -115,6 +116,12 @@ class Client:
         from mlplane.compute.client import Cost
 
         return Cost(self.transport)
+
+    @cached_property
+    def serving(self) -> Serving:
+        from mlplane.serving.client import Serving
+
+        return Serving(self.transport)
 
     @cached_property
     def pipelines(self) -> Pipelines:

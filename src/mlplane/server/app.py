@@ -26,6 +26,7 @@ ROUTE_MODULES = (
     "mlplane.pipelines.routes",
     "mlplane.registry.routes",
     "mlplane.compute.routes",
+    "mlplane.serving.routes",
 )
 # Routers of other protocols, mounted at the root rather than under /api/v1.
 ROOT_ROUTE_MODULES = ("mlplane.registry.mlflow_api.routes", "mlplane.tracking.mlflow_api.routes")

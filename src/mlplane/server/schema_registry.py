@@ -20,6 +20,7 @@ TABLE_MODULES = (
     "mlplane.pipelines.tables",
     "mlplane.registry.tables",
     "mlplane.compute.tables",
+    "mlplane.serving.tables",
 )
 
 

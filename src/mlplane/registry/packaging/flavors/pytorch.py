@@ -80,7 +80,7 @@ class PyTorchFlavor:
 
         data = io.BytesIO(folder.read_bytes(str(config.get("file", SCRIPT_FILE))))
         if config.get("format") == "torchscript":
-            module = torch.jit.load(data, map_location="cpu")
+            module = torch.jit.load(data, map_location="cpu")  # type: ignore[no-untyped-call,unused-ignore]
         else:
             # Only after require_trust (trust.py): the pickle names the module's class.
             module = torch.load(data, map_location="cpu", weights_only=False)

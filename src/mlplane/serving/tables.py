@@ -1,0 +1,60 @@
+"""Rows for what the gateway serves and what it answered."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mlplane.core.db import Base, UtcDateTime
+
+
+class ServedModelRow(Base):
+    """One version served under a name: the gateway's desired state.
+
+    Today `mlplane serve add` writes these; deployments will write one row per version they
+    route to, with the share of traffic in `weight`.
+    """
+
+    __tablename__ = "serving_models"
+    __table_args__ = (UniqueConstraint("name", "version", name="uq_serving_models_name_version"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    project_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(63))
+    version: Mapped[str] = mapped_column(String(63))
+    source: Mapped[str] = mapped_column(Text)
+    uri: Mapped[str] = mapped_column(Text)
+    deployment: Mapped[str | None] = mapped_column(String(63), index=True)
+    weight: Mapped[int] = mapped_column(Integer, default=100)
+    max_batch_size: Mapped[int] = mapped_column(Integer, default=32)
+    max_wait_ms: Mapped[float] = mapped_column(Float, default=2.0)
+    max_queue: Mapped[int] = mapped_column(Integer, default=256)
+    max_concurrency: Mapped[int] = mapped_column(Integer, default=1)
+    timeout_s: Mapped[float] = mapped_column(Float, default=30.0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(63))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class InferenceLogRow(Base):
+    """One answered inference call; the payload only for the sampled ones."""
+
+    __tablename__ = "serving_inference_log"
+    __table_args__ = (Index("ix_serving_inference_log_model_time", "model", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    project: Mapped[str] = mapped_column(String(63))
+    model: Mapped[str] = mapped_column(String(63))
+    version: Mapped[str] = mapped_column(String(63))
+    caller: Mapped[str] = mapped_column(String(63))
+    protocol: Mapped[str] = mapped_column(String(16))
+    status: Mapped[int] = mapped_column(Integer)
+    latency_ms: Mapped[float] = mapped_column(Float)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict[str, object] | None] = mapped_column(JSON)
