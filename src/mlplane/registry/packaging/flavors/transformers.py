@@ -20,14 +20,18 @@ PIPELINE_FOLDER = "pipeline"
 TEXT_COLUMN = "text"
 # Weight files that torch reads with its pickle loader.
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".ckpt")
+# Tasks that answer one result per whole text: a text longer than the model's window is cut
+# to fit, as it would otherwise fail inside the model (a position-embedding size mismatch).
+TRUNCATING_TASKS = frozenset({"text-classification", "feature-extraction"})
 
 
 class PipelineModel:
     # Pipelines keep per-call state in the tokenizer and model: one call at a time.
     thread_safe = False
 
-    def __init__(self, pipeline: Any) -> None:
+    def __init__(self, pipeline: Any, options: dict[str, Any] | None = None) -> None:
         self.pipeline = pipeline
+        self.options = options or {}
 
     def _texts(self, batch: ModelInput) -> list[Any]:
         if batch.tensor is not None:
@@ -40,7 +44,7 @@ class PipelineModel:
         raise InvalidInput(f"the pipeline takes one text column, got {sorted(columns)}")
 
     def predict(self, batch: ModelInput) -> Any:
-        results = self.pipeline(self._texts(batch))
+        results = self.pipeline(self._texts(batch), **self.options)
         # Some tasks answer a list of candidates per input: keep the best one.
         return [item[0] if isinstance(item, list) and item else item for item in results]
 
@@ -49,7 +53,9 @@ class TransformersFlavor:
     name = "transformers"
 
     def save(self, model: Any, directory: Path, input_example: Any) -> SavedFlavor:
-        model.save_pretrained(str(directory / PIPELINE_FOLDER), safe_serialization=True)
+        # safetensors is the default format since transformers 4.35 (the only one since 5);
+        # the `safe_serialization` switch is gone in 5, so it is not passed.
+        model.save_pretrained(str(directory / PIPELINE_FOLDER))
         return SavedFlavor(
             config={"folder": PIPELINE_FOLDER, "task": model.task},
             libraries=["transformers", "torch", "tokenizers"],
@@ -70,4 +76,5 @@ class TransformersFlavor:
         location = folder.path(str(config.get("folder", PIPELINE_FOLDER)))
         task = config.get("task")
         pipeline = transformers.pipeline(task, model=str(location), trust_remote_code=False)
-        return PipelineModel(pipeline)
+        options = {"truncation": True} if pipeline.task in TRUNCATING_TASKS else {}
+        return PipelineModel(pipeline, options)
