@@ -6,24 +6,13 @@ from typing import Annotated
 
 import typer
 
+from mlplane.cli.arguments import parse_tags
 from mlplane.cli.context import client
 from mlplane.cli.output import api_errors, print_item, print_items, print_message
 
 app = typer.Typer(no_args_is_help=True, help="Create, list and change projects.")
 
 COLUMNS = ["name", "owner", "role", "description", "archived", "created_at"]
-
-
-def _parse_tags(tags: list[str] | None) -> dict[str, str] | None:
-    if not tags:
-        return None
-    parsed = {}
-    for tag in tags:
-        key, separator, value = tag.partition("=")
-        if not separator:
-            raise typer.BadParameter(f"tag {tag!r} must be KEY=VALUE")
-        parsed[key] = value
-    return parsed
 
 
 @app.command("create")
@@ -36,7 +25,7 @@ def create(
     """Create a project; you become its owner and admin."""
     with api_errors():
         project = client().projects.create(
-            name, description=description, owner=owner, tags=_parse_tags(tag)
+            name, description=description, owner=owner, tags=(parse_tags(tag) or None)
         )
     print_item(project)
 
@@ -69,7 +58,7 @@ def update(
     ] = None,
 ) -> None:
     """Change a project's description, owner or tags."""
-    changes = {"description": description, "owner": owner, "tags": _parse_tags(tag)}
+    changes = {"description": description, "owner": owner, "tags": (parse_tags(tag) or None)}
     with api_errors():
         project = client().projects.update(
             name, **{key: value for key, value in changes.items() if value is not None}

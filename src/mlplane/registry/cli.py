@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from mlplane.cli.context import client, options, set_options
+from mlplane.cli.arguments import OutputOption, parse_tags, use_output
+from mlplane.cli.context import client
 from mlplane.cli.output import api_errors, print_item, print_items, print_message
 
 app = typer.Typer(no_args_is_help=True, help="Model registry: versions, aliases, approvals.")
@@ -22,32 +22,12 @@ ProjectOption = Annotated[
     str | None,
     typer.Option("--project", "-p", help="Project (default: MLPLANE_PROJECT or 'default')."),
 ]
-OutputOption = Annotated[
-    str | None, typer.Option("--output", "-o", help="table or json (overrides the global one).")
-]
-
-
-def _use_output(output: str | None) -> None:
-    if output is not None:
-        if output not in ("table", "json"):
-            raise typer.BadParameter("--output must be 'table' or 'json'")
-        set_options(replace(options(), output=output))
-
-
-def _parse_tags(tags: list[str] | None) -> dict[str, str]:
-    parsed = {}
-    for tag in tags or []:
-        key, separator, value = tag.partition("=")
-        if not separator:
-            raise typer.BadParameter(f"tag {tag!r} must be KEY=VALUE")
-        parsed[key] = value
-    return parsed
 
 
 @app.command("list")
 def list_(project: ProjectOption = None, output: OutputOption = None) -> None:
     """List the project's registered models."""
-    _use_output(output)
+    use_output(output)
     with api_errors():
         models = client().models.list(project=project)
     print_items(models, MODEL_COLUMNS)
@@ -56,7 +36,7 @@ def list_(project: ProjectOption = None, output: OutputOption = None) -> None:
 @app.command("get")
 def get(name: str, project: ProjectOption = None, output: OutputOption = None) -> None:
     """Show one registered model."""
-    _use_output(output)
+    use_output(output)
     with api_errors():
         model = client().models.get(name, project=project)
     print_item(model)
@@ -70,7 +50,7 @@ def versions(
     output: OutputOption = None,
 ) -> None:
     """List a model's versions, newest first."""
-    _use_output(output)
+    use_output(output)
     with api_errors():
         found = client().models.versions(name, project=project, limit=limit)
     print_items(found, VERSION_COLUMNS)
@@ -93,7 +73,7 @@ def register(
     output: OutputOption = None,
 ) -> None:
     """Register a new version of a model (the model is created when missing)."""
-    _use_output(output)
+    use_output(output)
     local = Path(source)
     target: str | Path = local if "://" not in source and local.exists() else source
     with api_errors():
@@ -103,7 +83,7 @@ def register(
             project=project,
             run_id=run_id,
             description=description,
-            tags=_parse_tags(tag),
+            tags=parse_tags(tag),
         )
     print_item(version)
 
@@ -125,7 +105,7 @@ def alias(
     output: OutputOption = None,
 ) -> None:
     """Show, move, remove an alias, request its approval, or show its history."""
-    _use_output(output)
+    use_output(output)
     models = client().models
     with api_errors():
         if delete:
@@ -155,7 +135,7 @@ def approve(
     output: OutputOption = None,
 ) -> None:
     """Grant (or --reject) an approval request; with no id, list pending requests."""
-    _use_output(output)
+    use_output(output)
     models = client().models
     with api_errors():
         if approval_id is None:
@@ -176,7 +156,7 @@ def protect(
     output: OutputOption = None,
 ) -> None:
     """Protect an alias name in the project (moving it then needs approval or its gate)."""
-    _use_output(output)
+    use_output(output)
     with api_errors():
         print_item(client().models.protect_alias(alias_name, gate=gate, project=project))
 

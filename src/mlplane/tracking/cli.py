@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import replace
 from typing import Annotated, Any
 
 import typer
 from pydantic import BaseModel
 
-from mlplane.cli.context import client, options, set_options
+from mlplane.cli.arguments import OutputOption, parse_tags, use_output
+from mlplane.cli.context import client, options
 from mlplane.cli.output import api_errors, print_item, print_items, print_json, print_message
 from mlplane.tracking.schemas import Run
 
@@ -30,26 +30,6 @@ OrderOption = Annotated[
     list[str] | None,
     typer.Option("--order-by", help="e.g. 'metrics.acc DESC'; repeatable."),
 ]
-OutputOption = Annotated[
-    str | None, typer.Option("--output", "-o", help="table or json (overrides the global one).")
-]
-
-
-def _use_output(output: str | None) -> None:
-    if output is not None:
-        if output not in ("table", "json"):
-            raise typer.BadParameter("--output must be 'table' or 'json'")
-        set_options(replace(options(), output=output))
-
-
-def _parse_tags(tags: list[str] | None) -> dict[str, str]:
-    parsed = {}
-    for tag in tags or []:
-        key, separator, value = tag.partition("=")
-        if not separator:
-            raise typer.BadParameter(f"tag {tag!r} must be KEY=VALUE")
-        parsed[key] = value
-    return parsed
 
 
 @experiments_app.command("list")
@@ -61,7 +41,7 @@ def list_experiments(
     output: OutputOption = None,
 ) -> None:
     """List a project's experiments."""
-    _use_output(output)
+    use_output(output)
     with api_errors():
         experiments = client().experiments.list(
             project=project,
@@ -79,7 +59,7 @@ def get_experiment(
     output: OutputOption = None,
 ) -> None:
     """Show one experiment."""
-    _use_output(output)
+    use_output(output)
     with api_errors():
         found = client().experiments.get(experiment, project=project)
     print_item(found)
@@ -94,10 +74,10 @@ def create_experiment(
     output: OutputOption = None,
 ) -> None:
     """Create an experiment."""
-    _use_output(output)
+    use_output(output)
     with api_errors():
         created = client().experiments.create(
-            name, project=project, description=description, tags=_parse_tags(tag)
+            name, project=project, description=description, tags=parse_tags(tag)
         )
     print_item(created)
 
@@ -109,7 +89,7 @@ def delete_experiment(
     output: OutputOption = None,
 ) -> None:
     """Delete an experiment and its runs (they can be restored)."""
-    _use_output(output)
+    use_output(output)
     with api_errors():
         deleted = client().experiments.delete(experiment, project=project)
     print_message(f"Deleted experiment [bold]{deleted.name}[/bold] ({deleted.id}).")
@@ -141,7 +121,7 @@ def list_runs(
     output: OutputOption = None,
 ) -> None:
     """List runs, filtered and ordered with MLflow's search language."""
-    _use_output(output)
+    use_output(output)
     with api_errors():
         runs = client().runs.search(
             project=project,
@@ -180,7 +160,7 @@ def _print_runs_table(runs: list[Run]) -> None:
 @runs_app.command("get")
 def get_run(run_id: str, project: ProjectOption = None, output: OutputOption = None) -> None:
     """Show one run with its params, latest metrics and tags."""
-    _use_output(output)
+    use_output(output)
     with api_errors():
         run = client().runs.get(run_id, project=project)
     if options().output == "json":
@@ -215,7 +195,7 @@ def compare_runs(
     output: OutputOption = None,
 ) -> None:
     """Params and metrics of several runs side by side."""
-    _use_output(output)
+    use_output(output)
     with api_errors():
         api = client()
         runs = [api.runs.get(run_id, project=project) for run_id in run_ids]
@@ -243,7 +223,7 @@ def compare_runs(
 @runs_app.command("delete")
 def delete_run(run_id: str, project: ProjectOption = None, output: OutputOption = None) -> None:
     """Delete a run (it can be restored)."""
-    _use_output(output)
+    use_output(output)
     with api_errors():
         run = client().runs.delete(run_id, project=project)
     print_message(f"Deleted run [bold]{run.name}[/bold] ({run.id}).")

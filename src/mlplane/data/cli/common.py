@@ -22,16 +22,6 @@ def split_ref(ref: str) -> tuple[str, str]:
     return name, (version or "latest") if separator else "latest"
 
 
-def parse_tags(tags: list[str] | None) -> dict[str, str]:
-    parsed = {}
-    for tag in tags or []:
-        key, separator, value = tag.partition("=")
-        if not separator:
-            raise typer.BadParameter(f"tag {tag!r} must be KEY=VALUE")
-        parsed[key] = value
-    return parsed
-
-
 def parse_json_argument(text: str, what: str) -> Any:
     """JSON given inline, or `@file.json`."""
     try:

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
+from mlplane.cli.arguments import parse_tags
 from mlplane.cli.context import client
 from mlplane.cli.output import api_errors, print_item, print_items, print_json, print_message
-from mlplane.data.cli.common import ProjectOption, RichProgress, parse_tags, split_ref
+from mlplane.data.cli.common import ProjectOption, RichProgress, split_ref
 
 app = typer.Typer(no_args_is_help=True, help="Versioned datasets: push, pull, diff, ingest.")
 
