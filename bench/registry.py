@@ -26,16 +26,13 @@ import argparse
 import json
 import os
 import platform
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -45,6 +42,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from peers import peer_environment
+from servers import free_port, running
 
 import mlplane
 
@@ -77,44 +75,6 @@ with Session(create_engine(url)) as session:
         )
     session.commit()
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_for(url: str, timeout: float = 180.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"{url} did not answer in {timeout} s")
-
-
-@contextmanager
-def _server(command: list[str], health_url: str, log: Path) -> Iterator[None]:
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        _wait_for(health_url)
-        yield
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
 
 
 def _timings(call: Callable[[], object], repeat: int) -> list[float]:
@@ -190,7 +150,7 @@ def main() -> None:
     home = workdir / "home"
     home.mkdir()
     mlflow_db = workdir / "mlflow.db"
-    mlplane_port, mlflow_port = _free_port(), _free_port()
+    mlplane_port, mlflow_port = free_port(), free_port()
     mlplane_url, mlflow_url = f"http://127.0.0.1:{mlplane_port}", f"http://127.0.0.1:{mlflow_port}"
     print("populating MLflow's store...", flush=True)
     started = time.perf_counter()
@@ -202,7 +162,7 @@ def main() -> None:
     mlflow_populate_s = time.perf_counter() - started
     mlplane_command = [
         sys.executable, "-m", "mlplane", "--home", str(home), "up",
-        "--port", str(mlplane_port), "--gateway-port", str(_free_port()),
+        "--port", str(mlplane_port), "--gateway-port", str(free_port()),
     ]  # fmt: skip
     mlflow_command = [
         str(mlflow_bin / "python"), "-m", "mlflow", "server",
@@ -212,8 +172,8 @@ def main() -> None:
     ]  # fmt: skip
     results: dict[str, Any] = {}
     with (
-        _server(mlplane_command, f"{mlplane_url}/api/v1/health", workdir / "mlplane.log"),
-        _server(mlflow_command, f"{mlflow_url}/health", workdir / "mlflow.log"),
+        running(mlplane_command, f"{mlplane_url}/api/v1/health", workdir / "mlplane.log"),
+        running(mlflow_command, f"{mlflow_url}/health", workdir / "mlflow.log"),
     ):
         token = (home / "admin.token").read_text().strip()
         sdk = mlplane.Client(url=mlplane_url, token=token)

@@ -27,7 +27,6 @@ import json
 import os
 import platform
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,6 +44,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 from peers import peer_environment
+from servers import free_port
 
 RESULTS = Path(__file__).parent / "results"
 ROW = [0.3, -1.2, 0.8, 0.05]
@@ -65,12 +65,6 @@ def _fit() -> Any:
     scope: dict[str, Any] = {}
     exec(FIT, scope)
     return scope["model"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait(url: str, timeout: float = 180.0, headers: dict[str, str] | None = None) -> None:
@@ -175,7 +169,7 @@ def bench_mlplane(root: Path, args: argparse.Namespace) -> dict[str, Any]:
     home = root / "mlplane-home"
     os.environ["MLPLANE_HOME"] = str(home)
     save_model(_fit(), folder, input_example=np.array([ROW]))
-    port, gateway_port = _free_port(), _free_port()
+    port, gateway_port = free_port(), free_port()
     command = [sys.executable, "-m", "mlplane", "--home", str(home), "up"]
     command += ["--port", str(port), "--gateway-port", str(gateway_port)]
     with _process(command, root, root / "mlplane.log"):
@@ -212,7 +206,7 @@ def bench_mlflow(root: Path, args: argparse.Namespace) -> dict[str, Any]:
     folder = root / "mlflow-model"
     script = FIT + f"import mlflow.sklearn\nmlflow.sklearn.save_model(model, {str(folder)!r})\n"
     subprocess.run([str(bin_folder / "python"), "-c", script], check=True, cwd=root)
-    port = _free_port()
+    port = free_port()
     mlflow = [str(bin_folder / "python"), "-m", "mlflow"]
     command = [*mlflow, "models", "serve", "-m", str(folder)]
     command += ["-h", "127.0.0.1", "-p", str(port), "--env-manager", "local"]
@@ -254,7 +248,7 @@ def bench_bentoml(root: Path, args: argparse.Namespace) -> dict[str, Any]:
     service = root / "bento"
     service.mkdir()
     (service / "service.py").write_text(BENTO_SERVICE.format(fit=textwrap.dedent(FIT)))
-    port = _free_port()
+    port = free_port()
     bentoml = [str(bin_folder / "python"), "-m", "bentoml"]
     command = [*bentoml, "serve", "service:Classifier", "--port", str(port)]
     body = {"instances": [ROW]}

@@ -11,7 +11,6 @@ import json
 import os
 import platform
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -20,15 +19,9 @@ import time
 from pathlib import Path
 
 import httpx
+from servers import free_port
 
 RESULTS = Path(__file__).parent / "results"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def time_up_to_healthy(fresh_home: bool) -> float:
@@ -41,7 +34,7 @@ def time_up_to_healthy(fresh_home: bool) -> float:
 
 
 def _start_and_stop(home: Path) -> float:
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable,
         "-m",
@@ -52,7 +45,7 @@ def _start_and_stop(home: Path) -> float:
         "--port",
         str(port),
         "--gateway-port",
-        str(_free_port()),
+        str(free_port()),
     ]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

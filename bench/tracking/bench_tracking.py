@@ -30,15 +30,11 @@ import os
 import platform
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +44,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from peers import peer_environment
+from servers import free_port, running
 
 import mlplane
 from mlplane.tracking.limits import NATIVE_MAX_METRICS_PER_BATCH
@@ -60,44 +57,6 @@ SEARCH_FILTER = "metrics.m0 > 0.5 and params.p1 != '3'"
 SEARCH_ORDER_BY = ["metrics.m1 DESC"]
 METRICS_PER_RUN = 10
 PARAMS_PER_RUN = 10
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_for(url: str, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"{url} did not answer in {timeout} s")
-
-
-@contextmanager
-def _server(command: list[str], health_url: str, log: Path) -> Iterator[None]:
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        _wait_for(health_url)
-        yield
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
 
 
 def _driver(python: Path, mode: str, config: dict[str, Any]) -> dict[str, Any]:
@@ -250,7 +209,7 @@ class Setup:
     def mlplane_command(self) -> list[str]:
         return [
             sys.executable, "-m", "mlplane", "--home", str(self.home), "up",
-            "--port", str(self.mlplane_port), "--gateway-port", str(_free_port()),
+            "--port", str(self.mlplane_port), "--gateway-port", str(free_port()),
         ]  # fmt: skip
 
     def mlflow_command(self) -> list[str]:
@@ -267,8 +226,8 @@ def _measure(args: argparse.Namespace, setup: Setup) -> dict[str, Any]:
     mlplane_url, mlflow_url = setup.mlplane_url, setup.mlflow_url
     results: dict[str, Any] = {}
     with (
-        _server(setup.mlplane_command(), f"{mlplane_url}/api/v1/health", workdir / "mlplane.log"),
-        _server(setup.mlflow_command(), f"{mlflow_url}/health", workdir / "mlflow.log"),
+        running(setup.mlplane_command(), f"{mlplane_url}/api/v1/health", workdir / "mlplane.log"),
+        running(setup.mlflow_command(), f"{mlflow_url}/health", workdir / "mlflow.log"),
     ):
         token = (home / "admin.token").read_text().strip()
         print("populating", args.runs, "runs in each store...", flush=True)
@@ -329,7 +288,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         text=True,
     ).stdout.strip()
     workdir = Path(tempfile.mkdtemp(prefix="mlplane-bench-tracking-"))
-    setup = Setup(python, workdir, _free_port(), _free_port())
+    setup = Setup(python, workdir, free_port(), free_port())
     try:
         results = _measure(args, setup)
     finally:
