@@ -44,7 +44,8 @@ unit: install-dev system-packages
 # formats, inference protocols and batching, process supervision, S3, Ray, the DSL parsers.
 POSTGRES_SKIP := $(addprefix --ignore=tests/, registry/packaging serving/protocols \
 	serving/test_batching.py server/test_supervisor.py data/test_storage_s3.py \
-	compute/test_ray.py pipelines/test_dsl.py pipelines/test_yaml_spec.py \
+	compute/test_ray.py pipelines/test_ray_executor.py pipelines/test_dsl.py \
+	pipelines/test_yaml_spec.py \
 	client/test_resolve.py core/test_settings.py)
 
 postgres-tests: install-dev system-packages

@@ -16,7 +16,11 @@ if TYPE_CHECKING:
     from mlplane.pipelines.runner import PipelineResult
     from mlplane.pipelines.schemas import StepState
 
-app = typer.Typer(no_args_is_help=True, help="Run pipelines, follow and resume their runs.")
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Run pipelines (here on warm worker processes, or as Ray tasks on a Ray cluster with "
+    "--executor ray --address HOST:PORT), follow and resume their runs.",
+)
 schedules_app = typer.Typer(no_args_is_help=True, help="Cron schedules that start pipelines.")
 triggers_app = typer.Typer(no_args_is_help=True, help="Events that start pipelines.")
 app.add_typer(schedules_app, name="schedules")
@@ -37,6 +41,21 @@ STATE_STYLES = {
 
 ProjectOption = Annotated[
     str | None, typer.Option("--project", "-p", help="Project (default: MLPLANE_PROJECT).")
+]
+ExecutorOption = Annotated[
+    str,
+    typer.Option(
+        "--executor",
+        help="Where steps run: local (warm worker processes here) or ray (Ray tasks).",
+    ),
+]
+AddressOption = Annotated[
+    str | None,
+    typer.Option(
+        "--address",
+        help="Ray cluster for --executor ray: HOST:6379 or ray://HOST:10001 "
+        "(default: RAY_ADDRESS).",
+    ),
 ]
 ParamOption = Annotated[
     list[str] | None, typer.Option("--param", help="NAME=VALUE, repeatable; VALUE may be JSON.")
@@ -100,7 +119,14 @@ def _pipeline_client() -> Client:
     return pipeline_client(settings.url, settings.token, settings.home)
 
 
-def _run(source: str, params: dict[str, Any], project: str | None, resume: str | None) -> None:
+def _run(
+    source: str,
+    params: dict[str, Any],
+    project: str | None,
+    resume: str | None,
+    executor: str = "local",
+    address: str | None = None,
+) -> None:
     from mlplane.pipelines.graph import InvalidPipeline
     from mlplane.pipelines.loader import load_pipeline
     from mlplane.pipelines.runner import run_pipeline
@@ -108,6 +134,12 @@ def _run(source: str, params: dict[str, Any], project: str | None, resume: str |
     try:
         pipeline = load_pipeline(source)
     except InvalidPipeline as error:
+        raise typer.BadParameter(str(error)) from error
+    from mlplane.pipelines.executor import get_executor
+
+    try:
+        runs_on = get_executor(executor, address)
+    except ValueError as error:
         raise typer.BadParameter(str(error)) from error
     quiet = options().output == "json"
     progress = None if quiet else _Progress()
@@ -122,6 +154,7 @@ def _run(source: str, params: dict[str, Any], project: str | None, resume: str |
                 client=_pipeline_client(),
                 resume_from=resume,
                 on_step=progress.on_step if progress is not None else None,
+                executor=runs_on,
             )
         except (InvalidPipeline, ValueError) as error:
             raise typer.BadParameter(str(error)) from error
@@ -156,9 +189,15 @@ def run(
     source: Annotated[str, typer.Argument(help="FILE.py:pipeline_name, module:name or FILE.yaml")],
     param: ParamOption = None,
     project: ProjectOption = None,
+    executor: ExecutorOption = "local",
+    address: AddressOption = None,
 ) -> None:
-    """Run a pipeline here on the local executor and record it on the platform."""
-    _run(source, parse_params(param), project, None)
+    """Run a pipeline and record it on the platform.
+
+    Steps run on the local executor (warm worker processes here) or, with --executor ray
+    --address HOST:PORT, as Ray tasks on that Ray cluster.
+    """
+    _run(source, parse_params(param), project, None, executor, address)
 
 
 @app.command("resume")
@@ -168,13 +207,15 @@ def resume(
     source: Annotated[
         str | None, typer.Option(help="Load the pipeline from here instead of its recorded source.")
     ] = None,
+    executor: ExecutorOption = "local",
+    address: AddressOption = None,
 ) -> None:
     """Run a failed run again from its failed steps, reusing the outputs that succeeded."""
     with api_errors():
         previous = client().pipelines.get_run(_project(project), run_id)
     if not (source or previous.source):
         raise typer.BadParameter("the run has no recorded source: pass --source")
-    _run(source or previous.source, {}, _project(project), run_id)
+    _run(source or previous.source, {}, _project(project), run_id, executor, address)
 
 
 @app.command("list")

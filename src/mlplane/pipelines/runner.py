@@ -1,10 +1,11 @@
-"""Runs a pipeline's DAG on the local executor and records it on the platform.
+"""Runs a pipeline's DAG on an executor (local or Ray) and records it on the platform.
 
 The runner traces the pipeline into nodes, records a pipeline run, and then moves nodes
 along as their inputs become ready: a node whose cache key has a stored output is a cache
-hit; otherwise its function goes to a warm worker process. Independent nodes run in
-parallel; a failed node is retried as its step allows, and when it finally fails only the
-nodes that depend on it are skipped, while other branches finish.
+hit; otherwise its function goes to the executor (executor.py): a warm local worker process
+or a Ray task on a cluster. Independent nodes run in parallel; a failed node is retried as
+its step allows, and when it finally fails only the nodes that depend on it are skipped,
+while other branches finish.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlplane.pipelines.cache import cache_key
 from mlplane.pipelines.dsl import Node, Pipeline, StepOutput
+from mlplane.pipelines.executor import Executor, get_executor
 from mlplane.pipelines.graph import check_graph
 from mlplane.pipelines.reporter import Reporter
 from mlplane.pipelines.schemas import (
@@ -32,7 +34,7 @@ from mlplane.pipelines.schemas import (
     StepState,
 )
 from mlplane.pipelines.serialization import decode, digest, encode, type_name
-from mlplane.pipelines.workers import Completion, Task, WorkerPool, shared_pool
+from mlplane.pipelines.workers import Completion, Task
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -145,12 +147,12 @@ class _Execution:
         project: str,
         run_id: str,
         nodes: dict[str, Node],
-        pool: WorkerPool,
+        executor: Executor,
         reused: dict[str, tuple[str, str]],
         on_step: StepListener | None,
     ) -> None:
         self.client, self.project, self.run_id = client, project, run_id
-        self.nodes, self.pool, self.on_step = nodes, pool, on_step
+        self.nodes, self.executor, self.on_step = nodes, executor, on_step
         self.reused = reused  # node -> (cache key, run id) of outputs the resumed run made
         self.progress = {name: _Progress(node) for name, node in nodes.items()}
         self.children: dict[str, list[str]] = {name: [] for name in nodes}
@@ -273,9 +275,10 @@ class _Execution:
             args=tuple(args),
             kwargs=_resolve(node.kwargs, self.values),
             timeout=node.step.options.timeout,
+            resources=node.step.options.resources,
         )
         self.in_flight[task.id] = (name, index)
-        self.pool.submit(task, self.completions)
+        self.executor.submit(task, self.completions)
 
     def _complete(self, completion: Completion) -> None:
         name, index = self.in_flight.pop(completion.task_id)
@@ -384,11 +387,17 @@ def run_pipeline(
     resume_from: str | None = None,
     queued_run_id: str | None = None,
     on_step: StepListener | None = None,
-    pool: WorkerPool | None = None,
+    executor: str | Executor | None = None,
+    address: str | None = None,
 ) -> PipelineResult:
-    """Run `pipeline` with `params` (its defaults filled in) and record it on the platform."""
+    """Run `pipeline` with `params` (its defaults filled in) and record it on the platform.
+
+    `executor` is `local` (the default: warm worker processes here) or `ray` (Ray tasks on
+    the cluster at `address`, else RAY_ADDRESS), or an `Executor`.
+    """
     from mlplane.tracking.client.projects import default_project
 
+    runs_on = get_executor(executor, address)
     client = client or default_client()
     project = project or pipeline.project or default_project()
     reused: dict[str, tuple[str, str]] = {}
@@ -425,7 +434,7 @@ def run_pipeline(
                 raise
             _ensure_project(client, project)
             run = client.pipelines.create_run(project, data)
-    execution = _Execution(client, project, run.id, nodes, pool or shared_pool(), reused, on_step)
+    execution = _Execution(client, project, run.id, nodes, runs_on, reused, on_step)
     try:
         execution.run()
     except BaseException as error:

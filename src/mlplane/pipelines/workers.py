@@ -35,6 +35,7 @@ class Task:
     args: tuple[Any, ...]
     kwargs: dict[str, Any]
     timeout: float | None
+    resources: dict[str, Any] = field(default_factory=dict)  # what a cluster schedules on
 
 
 @dataclass(frozen=True)
