@@ -35,6 +35,7 @@ class RootGroup(LazyGroup):
         "audit": LazyCommand("mlplane.governance.cli", "audit_app", "Search the audit log."),
         "data": LazyCommand("mlplane.data.cli", "app", "Versioned datasets: push, pull, ingest."),
         "serve": LazyCommand("mlplane.serving.cli", "app", "Serve model folders on the gateway."),
+        "deploy": LazyCommand("mlplane.deployments.cli", "app", "Deploy versions, steer rollouts."),
         "sql": LazyCommand("mlplane.data.cli.sql", "run_sql", "Run SQL over datasets (read-only)."),
         "experiments": LazyCommand(
             "mlplane.tracking.cli", "experiments_app", "Create, list and delete experiments."

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from mlplane.catalog.client import Projects
     from mlplane.compute.client import Cost, Jobs, Pools
     from mlplane.data.client import Datasets, Sql
+    from mlplane.deployments.client import Deployments
     from mlplane.governance.client import Audit, Tokens, Users
     from mlplane.pipelines.client import Pipelines
     from mlplane.registry.client import Models
@@ -122,6 +123,12 @@ class Client:
         from mlplane.serving.client import Serving
 
         return Serving(self.transport)
+
+    @cached_property
+    def deployments(self) -> Deployments:
+        from mlplane.deployments.client import Deployments
+
+        return Deployments(self.transport)
 
     @cached_property
     def pipelines(self) -> Pipelines:

@@ -27,6 +27,7 @@ ROUTE_MODULES = (
     "mlplane.registry.routes",
     "mlplane.compute.routes",
     "mlplane.serving.routes",
+    "mlplane.deployments.routes",
 )
 # Routers of other protocols, mounted at the root rather than under /api/v1.
 ROOT_ROUTE_MODULES = ("mlplane.registry.mlflow_api.routes", "mlplane.tracking.mlflow_api.routes")

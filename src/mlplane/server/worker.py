@@ -31,6 +31,7 @@ LOOP_MODULES: tuple[str, ...] = (
     "mlplane.registry.worker",
     "mlplane.compute.worker",
     "mlplane.pipelines.loops",
+    "mlplane.deployments.worker",
 )
 
 

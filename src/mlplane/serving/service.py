@@ -8,6 +8,7 @@ to a storage location the gateway can load without calling back into the platfor
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -151,3 +152,52 @@ def remove_served_model(
         raise NotFound(f"{shown!r} is not served in project {project!r}")
     for row in rows:
         session.delete(row)
+
+
+@dataclass(frozen=True)
+class WeightedVersion:
+    """One version a deployment routes to: its storage location and share of traffic."""
+
+    version: str
+    source: str
+    uri: str
+    weight: int
+
+
+def set_deployment_versions(
+    session: Session,
+    project_id: str,
+    deployment: str,
+    versions: list[WeightedVersion],
+    actor: str,
+) -> None:
+    """Make the versions served under a deployment's name exactly `versions` (none: stop)."""
+    existing = store.find_served(session, deployment)
+    if any(row.project_id != project_id or row.deployment != deployment for row in existing):
+        raise Conflict(f"the name {deployment!r} is already served otherwise", field="name")
+    wanted = {target.version: target for target in versions}
+    now = utcnow()
+    for row in existing:
+        target = wanted.pop(row.version, None)
+        if target is None:
+            session.delete(row)
+        elif row.weight != target.weight:
+            row.weight = target.weight
+            row.updated_at = now
+    for target in wanted.values():
+        session.add(
+            ServedModelRow(
+                id=new_id(),
+                project_id=project_id,
+                name=deployment,
+                version=target.version,
+                source=target.source,
+                uri=target.uri,
+                deployment=deployment,
+                weight=target.weight,
+                created_at=now,
+                created_by=actor,
+                updated_at=now,
+            )
+        )
+    session.flush()
