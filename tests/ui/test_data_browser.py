@@ -68,7 +68,9 @@ def test_open_a_dataset_and_its_version_with_charts_checks_and_rows(
 ) -> None:
     _sign_in(page, live_platform.token)
     page.goto(f"/projects/{project}")
-    page.get_by_role("link", name="Datasets").click()
+    page.get_by_role("navigation", name="Project sections").get_by_role(
+        "link", name="Datasets"
+    ).click()
     page.get_by_role("link", name="orders").click()
 
     versions = page.locator("#versions-table tbody tr")
@@ -110,7 +112,7 @@ def test_run_sql_see_grid_and_chart_save_it_and_open_its_report(
 ) -> None:
     _sign_in(page, live_platform.token)
     page.goto(f"/projects/{project}")
-    page.get_by_role("link", name="SQL editor").click()
+    page.get_by_role("navigation", name="Project sections").get_by_role("link", name="SQL").click()
     expect(page.get_by_role("heading", name="SQL", exact=True)).to_be_visible()
 
     page.locator("#sql-text").fill(

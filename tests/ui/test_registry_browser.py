@@ -56,7 +56,9 @@ def test_browse_to_a_model_and_approve_the_promotion(
 ) -> None:
     _sign_in(page, live_platform.token)
     page.goto(f"/projects/{registered}")
-    page.get_by_role("link", name="Model registry").click()
+    page.get_by_role("navigation", name="Project sections").get_by_role(
+        "link", name="Models"
+    ).click()
     page.get_by_role("link", name="fraud").click()
 
     expect(page.get_by_role("heading", name="fraud", exact=True)).to_be_visible()
