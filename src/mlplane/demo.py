@@ -77,6 +77,12 @@ def seed_serving(client: Client) -> None:
     seed_served_model(client, DEMO_PROJECT, DEMO_EXPERIMENT)
 
 
+def seed_deployments(client: Client) -> None:
+    from mlplane.deployments.demo import seed_deployment
+
+    seed_deployment(client, DEMO_PROJECT)
+
+
 def seed_registry(client: Client) -> None:
     from mlplane.registry.demo import seed_models
     from mlplane.tracking.demo import DEMO_EXPERIMENT
@@ -94,3 +100,4 @@ def seed(client: Client) -> None:
     seed_compute(client)
     seed_pipelines(client)
     seed_serving(client)
+    seed_deployments(client)
