@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -167,7 +167,6 @@ class Principal:
     kind: str
     token_id: str | None = None
     scopes: tuple[str, ...] | None = None
-    project_roles: dict[str, Role] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
