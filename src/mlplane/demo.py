@@ -91,6 +91,13 @@ def seed_registry(client: Client) -> None:
     seed_models(client, DEMO_PROJECT, experiment.id)
 
 
+def seed_tokens(client: Client) -> None:
+    from mlplane.deployments.demo import DEMO_DEPLOYMENT
+    from mlplane.governance.demo import seed_application_token
+
+    seed_application_token(client, DEMO_PROJECT, DEMO_DEPLOYMENT)
+
+
 def seed(client: Client) -> None:
     seed_catalog(client)
     seed_governance(client)
@@ -101,3 +108,4 @@ def seed(client: Client) -> None:
     seed_pipelines(client)
     seed_serving(client)
     seed_deployments(client)
+    seed_tokens(client)

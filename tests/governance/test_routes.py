@@ -184,3 +184,29 @@ def test_list_audit_paginates(client: mlplane.Client) -> None:
 
     assert [item["project"] for item in first["items"]] == ["p4", "p3"]
     assert [item["project"] for item in second["items"]] == ["p2", "p1"]
+
+
+def test_create_token_with_rate_limit_defaults_burst_to_one_second(
+    client: mlplane.Client,
+) -> None:
+    created = client.tokens.create("app", rate_limit=2.5)
+
+    assert created.rate_limit is not None
+    assert (created.rate_limit.per_second, created.rate_limit.burst) == (2.5, 3)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "app", "rate_limit": {"per_second": 0}},
+        {"name": "app", "rate_limit": {"per_second": 5, "burst": 0}},
+        {"name": "app", "scopes": []},
+    ],
+)
+def test_create_token_with_bad_limits_or_empty_scopes_is_422(
+    client: mlplane.Client, body: dict[str, object]
+) -> None:
+    response = _raw(client).post("/api/v1/tokens", json=body)
+
+    assert response.status_code == 422
+    assert [token.name for token in client.tokens.list()] == ["bootstrap"]

@@ -90,12 +90,39 @@ def create_token(
     name: str,
     user: Annotated[str | None, typer.Option(help="For another user (administrators).")] = None,
     expires_in_days: Annotated[int | None, typer.Option()] = None,
-    scope: Annotated[list[str] | None, typer.Option(help="e.g. deployment:fraud-api")] = None,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Repeatable: project:NAME, deployment:NAME, deployment:PROJECT/NAME, "
+            "deployment:* or api:read."
+        ),
+    ] = None,
+    rate_limit: Annotated[
+        str | None,
+        typer.Option(
+            help="Gateway calls allowed: 50/s, 600/m or 3600/h (a bare 50 is per second)."
+        ),
+    ] = None,
+    burst: Annotated[
+        int | None, typer.Option(help="Calls allowed at once (default: one second's worth).")
+    ] = None,
 ) -> None:
-    """Create a token. Its secret is printed once and never again."""
+    """Create a token. Its secret is printed once and never again.
+
+    An application's token: `mlplane tokens create app-x --scope deployment:churn
+    --rate-limit 20/s`.
+    """
+    per_second = _per_second(rate_limit) if rate_limit is not None else None
+    if burst is not None and per_second is None:
+        raise typer.BadParameter("--burst needs --rate-limit", param_hint="--burst")
     with api_errors():
         token = client().tokens.create(
-            name, user=user, expires_in_days=expires_in_days, scopes=scope
+            name,
+            user=user,
+            expires_in_days=expires_in_days,
+            scopes=scope,
+            rate_limit=per_second,
+            burst=burst,
         )
     if options().output == "json":
         print_json(token)
@@ -103,6 +130,24 @@ def create_token(
     print_message(f"Token [bold]{token.name}[/bold] for {token.user} (id {token.id}).")
     print_message("Copy it now; it is not shown again:")
     typer.echo(token.secret)
+
+
+_SECONDS_PER_UNIT = {"s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def _per_second(text: str) -> float:
+    """`50/s`, `600/m`, `3600/h` or a bare `50` as requests per second."""
+    count, _, unit = text.strip().partition("/")
+    try:
+        value = float(count)
+    except ValueError:
+        value = 0.0
+    seconds = _SECONDS_PER_UNIT.get(unit.strip() or "s")
+    if value <= 0 or seconds is None:
+        raise typer.BadParameter(
+            f"{text!r} is not a rate: write e.g. 50/s, 600/m or 3600/h", param_hint="--rate-limit"
+        )
+    return value / seconds
 
 
 @tokens_app.command("list")

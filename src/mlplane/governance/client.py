@@ -60,8 +60,19 @@ class Tokens:
         user: str | None = None,
         expires_in_days: int | None = None,
         scopes: list[str] | None = None,
+        rate_limit: float | None = None,
+        burst: int | None = None,
     ) -> TokenCreated:
-        body = {"name": name, "user": user, "expires_in_days": expires_in_days, "scopes": scopes}
+        """A token; `scopes` narrow what it reaches (e.g. `deployment:churn`), `rate_limit`
+        caps its gateway calls a second, with `burst` calls at once (default: one second's)."""
+        limit = {"per_second": rate_limit, "burst": burst} if rate_limit is not None else None
+        body = {
+            "name": name,
+            "user": user,
+            "expires_in_days": expires_in_days,
+            "scopes": scopes,
+            "rate_limit": limit,
+        }
         return TokenCreated.model_validate(
             self._transport.json("POST", "/api/v1/tokens", json=body)
         )

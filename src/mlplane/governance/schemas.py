@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from mlplane.core.names import DisplayName, Name
+from mlplane.governance.scopes import parse_scope
 
 
 class Role(StrEnum):
@@ -69,7 +71,31 @@ class User(BaseModel):
     created_by: str | None
 
 
-Scope = Annotated[str, StringConstraints(max_length=200, pattern=r"^[a-z]+:[A-Za-z0-9._*/-]+$")]
+def _valid_scope(text: str) -> str:
+    parse_scope(text)
+    return text
+
+
+Scope = Annotated[str, StringConstraints(max_length=200), AfterValidator(_valid_scope)]
+"""One scope of a token; the grammar is in `mlplane.governance.scopes`."""
+
+
+class RateLimit(BaseModel):
+    """How fast one token may call the gateway: a token bucket per token and gateway process."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    per_second: float = Field(gt=0, le=1_000_000, description="Requests per second, sustained.")
+    burst: int | None = Field(
+        default=None,
+        ge=1,
+        le=1_000_000,
+        description="Requests allowed at once after a quiet spell; by default one second's worth.",
+    )
+
+    @property
+    def bucket_size(self) -> int:
+        return self.burst or max(1, math.ceil(self.per_second))
 
 
 class TokenCreate(BaseModel):
@@ -82,8 +108,15 @@ class TokenCreate(BaseModel):
     expires_in_days: int | None = Field(default=None, ge=1, le=3650)
     scopes: list[Scope] | None = Field(
         default=None,
+        min_length=1,
         max_length=50,
-        description="Limits what the token may reach, e.g. `deployment:fraud-api`; none = all.",
+        description=(
+            "Limits what the token may reach: `project:<project>`, `deployment:<name>`, "
+            "`deployment:<project>/<name>`, `deployment:*`, `api:read`; none = all."
+        ),
+    )
+    rate_limit: RateLimit | None = Field(
+        default=None, description="Caps the token's calls to the gateway; none = no cap."
     )
 
 
@@ -95,6 +128,7 @@ class Token(BaseModel):
     user: str
     prefix: str
     scopes: list[str] | None
+    rate_limit: RateLimit | None = None
     created_at: datetime
     expires_at: datetime | None
     last_used_at: datetime | None
@@ -159,7 +193,12 @@ class AuditFilter(BaseModel):
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: resolved from a token once per request."""
+    """Who is calling: resolved from a token once per request.
+
+    `is_admin` is what this request may do as a platform administrator: a token whose scopes
+    narrow it to projects does not carry those rights, though its administrator user
+    (`user_is_admin`) still administers the projects the scopes name.
+    """
 
     user_id: str
     name: str
@@ -167,6 +206,10 @@ class Principal:
     kind: str
     token_id: str | None = None
     scopes: tuple[str, ...] | None = None
+    # Ids of the projects a scoped token may reach; None when its scopes do not narrow them.
+    project_ids: frozenset[str] | None = None
+    rate_limit: RateLimit | None = None
+    user_is_admin: bool = False
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from mlplane.core.db import Database
 from mlplane.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from mlplane.core.ids import new_id
 from mlplane.core.pagination import Page, check_max_results, decode_page_token, encode_page_token
-from mlplane.governance import store
+from mlplane.governance import scopes, store
 from mlplane.governance.schemas import (
     AuditEvent,
     AuditFilter,
@@ -20,6 +20,7 @@ from mlplane.governance.schemas import (
     Membership,
     MembershipSet,
     Principal,
+    RateLimit,
     Role,
     Token,
     TokenCreate,
@@ -76,16 +77,27 @@ def _check_token(session: Session, secret_hash: str) -> tuple[Principal, bool, d
         raise Unauthorized("the token has expired")
     if user.disabled:
         raise Unauthorized(f"user {user.name!r} is disabled")
+    token_scopes = tuple(token.scopes) if token.scopes is not None else None
+    projects = scopes.scoped_projects(token_scopes)
     principal = Principal(
         user_id=user.id,
         name=user.name,
-        is_admin=user.is_admin,
+        is_admin=user.is_admin and projects is None,
         kind=user.kind,
         token_id=token.id,
-        scopes=tuple(token.scopes) if token.scopes is not None else None,
+        scopes=token_scopes,
+        project_ids=None if projects is None else store.project_ids(session, projects),
+        rate_limit=_rate_limit(token),
+        user_is_admin=user.is_admin,
     )
     stale = token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION
     return principal, stale, token.expires_at
+
+
+def _rate_limit(token: TokenRow) -> RateLimit | None:
+    if token.rate_per_second is None:
+        return None
+    return RateLimit(per_second=token.rate_per_second, burst=token.rate_burst)
 
 
 def require_admin(principal: Principal) -> None:
@@ -93,8 +105,24 @@ def require_admin(principal: Principal) -> None:
         raise Forbidden("this needs a platform administrator")
 
 
+def require_api_scope(
+    principal: Principal, project: str | None, *, read_only: bool, project_in_header: bool
+) -> None:
+    """Refuse a control-plane call outside the caller's token scopes (see `scopes`)."""
+    refusal = scopes.api_refusal(principal.scopes, project, read_only, project_in_header)
+    if refusal is not None:
+        raise Forbidden(refusal)
+
+
+def _in_scope(principal: Principal, project_id: str) -> bool:
+    return principal.project_ids is None or project_id in principal.project_ids
+
+
 def project_role(session: Session, principal: Principal, project_id: str) -> Role | None:
-    if principal.is_admin:
+    """The caller's role in a project; None outside it, or outside their token's scopes."""
+    if not _in_scope(principal, project_id):
+        return None
+    if principal.is_admin or principal.user_is_admin:
         return Role.ADMIN
     membership = store.get_membership(session, project_id, principal.user_id)
     return Role(membership.role) if membership else None
@@ -117,12 +145,18 @@ def visible_project_ids(session: Session, principal: Principal) -> list[str] | N
     """Projects a principal may see; None means all of them (administrators)."""
     if principal.is_admin:
         return None
-    return list(store.list_user_roles(session, principal.user_id))
+    return list(project_roles(session, principal))
 
 
 def project_roles(session: Session, principal: Principal) -> dict[str, Role]:
+    """The caller's roles by project id, as memberships give them (platform administrators
+    hold every role; only those a token narrows to projects are listed here)."""
+    if principal.user_is_admin and principal.project_ids is not None:
+        return dict.fromkeys(principal.project_ids, Role.ADMIN)
     return {
-        pid: Role(role) for pid, role in store.list_user_roles(session, principal.user_id).items()
+        pid: Role(role)
+        for pid, role in store.list_user_roles(session, principal.user_id).items()
+        if _in_scope(principal, pid)
     }
 
 
@@ -207,6 +241,7 @@ def _token_view(row: TokenRow, user_name: str) -> Token:
         user=user_name,
         prefix=row.prefix,
         scopes=row.scopes,
+        rate_limit=_rate_limit(row),
         created_at=row.created_at,
         expires_at=row.expires_at,
         last_used_at=row.last_used_at,
@@ -220,6 +255,7 @@ def issue_token(
     name: str,
     expires_in_days: int | None,
     scopes: list[str] | None,
+    rate_limit: RateLimit | None = None,
 ) -> TokenCreated:
     secret = new_token_secret()
     now = utcnow()
@@ -230,6 +266,8 @@ def issue_token(
         secret_hash=hash_token_secret(secret),
         prefix=display_prefix(secret),
         scopes=scopes,
+        rate_per_second=rate_limit.per_second if rate_limit else None,
+        rate_burst=rate_limit.bucket_size if rate_limit else None,
         created_at=now,
         expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
     )
@@ -254,13 +292,18 @@ def issue_short_lived_token(
 
 
 def create_token(session: Session, principal: Principal, data: TokenCreate) -> TokenCreated:
+    if principal.scopes is not None:
+        # A scoped token minting an unscoped one would step outside its own scopes.
+        raise Forbidden("tokens are created with an unscoped token")
     owner_name = data.user or principal.name
     if owner_name != principal.name:
         require_admin(principal)
     owner = _get_user_row(session, owner_name)
     if owner.disabled:
         raise InvalidInput(f"user: {owner_name!r} is disabled")
-    return issue_token(session, owner, data.name, data.expires_in_days, data.scopes)
+    return issue_token(
+        session, owner, data.name, data.expires_in_days, data.scopes, data.rate_limit
+    )
 
 
 def list_tokens(session: Session, principal: Principal, user: str | None) -> list[Token]:

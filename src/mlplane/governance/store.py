@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from mlplane.catalog.tables import ProjectRow
 from mlplane.governance.schemas import AuditFilter
 from mlplane.governance.tables import AuditEventRow, MembershipRow, TokenRow, UserRow
 
@@ -41,6 +42,14 @@ def get_token_with_user(session: Session, secret_hash: str) -> tuple[TokenRow, U
     )
     row = session.execute(query).first()
     return (row[0], row[1]) if row else None
+
+
+def project_ids(session: Session, names: frozenset[str]) -> frozenset[str]:
+    """Ids of the named projects that exist: token scopes name projects, roles hold ids."""
+    if not names:
+        return frozenset()
+    query = select(ProjectRow.id).where(ProjectRow.name.in_(sorted(names)))
+    return frozenset(session.scalars(query).all())
 
 
 def get_token(session: Session, token_id: str) -> TokenRow | None:

@@ -13,6 +13,9 @@ from mlplane.governance.schemas import Principal
 from mlplane.server.platform import Platform
 
 TOKEN_COOKIE = "mlplane_token"
+# The MLflow-compatible API names its project in a header rather than in its path.
+MLFLOW_PREFIXES = ("/api/2.0/", "/api/3.0/")
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 READ_ONLY: dict[str, Any] = {"x-mlplane-read-only": True}
 """`openapi_extra` for a POST that changes nothing (a search), so it is not audited."""
@@ -62,6 +65,18 @@ def authenticate_request(request: Request, platform: Platform) -> Principal:
 async def get_principal(
     request: Request, platform: Annotated[Platform, Depends(get_platform)]
 ) -> Principal:
+    principal = await _resolve_principal(request, platform)
+    if principal.scopes is not None:
+        governance.require_api_scope(
+            principal,
+            request.path_params.get("project"),
+            read_only=_is_read_only(request),
+            project_in_header=request.url.path.startswith(MLFLOW_PREFIXES),
+        )
+    return principal
+
+
+async def _resolve_principal(request: Request, platform: Platform) -> Principal:
     # A token seen a moment ago is answered on the event loop, sparing a thread-pool trip.
     cached: Principal | None = getattr(request.state, "principal", None)
     secret = token_from_request(request) if cached is None else None
@@ -71,6 +86,13 @@ async def get_principal(
         request.state.principal = cached
         return cached
     return await run_in_threadpool(authenticate_request, request, platform)
+
+
+def _is_read_only(request: Request) -> bool:
+    if request.method in READ_METHODS:
+        return True
+    extra: dict[str, Any] | None = getattr(request.scope.get("route"), "openapi_extra", None)
+    return bool(extra and extra.get("x-mlplane-read-only"))
 
 
 PlatformDep = Annotated[Platform, Depends(get_platform)]

@@ -43,8 +43,9 @@ class Gateway:
         except Unauthorized as error:
             raise ProtocolError(401, error.detail) from None
         model = self.holder.table.find(name, version)
-        # A caller without a role on the model's project learns nothing about it.
-        if model is None or not await self.access.may_use(principal, model.project):
+        # A caller without a role on the model's project, or whose token's scopes do not name
+        # the model, learns nothing about it.
+        if model is None or not await self.access.may_use(principal, model):
             shown = name if version is None else f"{name}' version '{version}"
             raise ProtocolError(404, f"model '{shown}' is not served here")
         return model, principal
