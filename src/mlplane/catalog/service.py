@@ -35,10 +35,10 @@ def access_project(
     A caller without any role gets the same answer as for a missing project, so project
     names do not leak.
     """
-    row = store.get_project_by_name(session, name)
-    if row is None:
+    key = store.get_project_key_by_name(session, name)
+    if key is None:
         raise NotFound(f"project {name!r} does not exist")
-    return _access(session, principal, row, minimum, for_write)
+    return _access(session, principal, *key, minimum, for_write)
 
 
 def access_project_by_id(
@@ -50,26 +50,32 @@ def access_project_by_id(
     for_write: bool = False,
 ) -> ProjectAccess:
     """`access_project` for callers that hold a project's id (from a run or a model)."""
-    row = session.get(ProjectRow, project_id)
-    if row is None:
+    key = store.get_project_key_by_id(session, project_id)
+    if key is None:
         raise NotFound(f"project {project_id!r} does not exist")
-    return _access(session, principal, row, minimum, for_write)
+    return _access(session, principal, *key, minimum, for_write)
 
 
 def _access(
-    session: Session, principal: Principal, row: ProjectRow, minimum: Role, for_write: bool
+    session: Session,
+    principal: Principal,
+    project_id: str,
+    name: str,
+    archived: bool,
+    minimum: Role,
+    for_write: bool,
 ) -> ProjectAccess:
-    role = governance.project_role(session, principal, row.id)
+    role = governance.project_role(session, principal, project_id)
     if role is None:
-        raise NotFound(f"project {row.name!r} does not exist")
+        raise NotFound(f"project {name!r} does not exist")
     if not role.covers(minimum):
         raise Forbidden(
-            f"user {principal.name!r} has role {role.value!r} in project {row.name!r}; "
+            f"user {principal.name!r} has role {role.value!r} in project {name!r}; "
             f"this needs {minimum.value!r}"
         )
-    if for_write and row.archived:
-        raise Conflict(f"project {row.name!r} is archived; restore it before changing it")
-    return ProjectAccess(id=row.id, name=row.name, archived=row.archived, role=role)
+    if for_write and archived:
+        raise Conflict(f"project {name!r} is archived; restore it before changing it")
+    return ProjectAccess(id=project_id, name=name, archived=archived, role=role)
 
 
 def _view(row: ProjectRow, role: Role | None) -> Project:

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from mlplane.catalog.tables import ProjectRow
+
+# Access checks run on every request: they read three columns, not a whole row object.
+_KEY_COLUMNS = (ProjectRow.id, ProjectRow.name, ProjectRow.archived)
+_KEY_BY_NAME = select(*_KEY_COLUMNS).where(ProjectRow.name == bindparam("name"))
+_KEY_BY_ID = select(*_KEY_COLUMNS).where(ProjectRow.id == bindparam("id"))
+
+
+def get_project_key_by_name(session: Session, name: str) -> Row[tuple[str, str, bool]] | None:
+    """(id, name, archived) of a project."""
+    return session.connection().execute(_KEY_BY_NAME, {"name": name}).first()
+
+
+def get_project_key_by_id(session: Session, project_id: str) -> Row[tuple[str, str, bool]] | None:
+    return session.connection().execute(_KEY_BY_ID, {"id": project_id}).first()
 
 
 def get_project_by_name(session: Session, name: str) -> ProjectRow | None:

@@ -31,7 +31,7 @@ from mlplane.governance.schemas import (
     UserUpdate,
 )
 from mlplane.governance.secrets import display_prefix, hash_token_secret, new_token_secret
-from mlplane.governance.tables import AuditEventRow, MembershipRow, TokenRow, UserRow
+from mlplane.governance.tables import MembershipRow, TokenRow, UserRow
 from mlplane.governance.token_cache import TOKENS
 
 # last_used_at is informational: refreshing it at most once a minute keeps reads read-only.
@@ -124,8 +124,8 @@ def project_role(session: Session, principal: Principal, project_id: str) -> Rol
         return None
     if principal.is_admin or principal.user_is_admin:
         return Role.ADMIN
-    membership = store.get_membership(session, project_id, principal.user_id)
-    return Role(membership.role) if membership else None
+    role = store.get_member_role(session, project_id, principal.user_id)
+    return Role(role) if role else None
 
 
 def require_project_role(
@@ -369,8 +369,9 @@ def remove_member(session: Session, project_id: str, project_name: str, user_nam
 
 
 def record_audit(session: Session, record: AuditRecord) -> None:
-    session.add(
-        AuditEventRow(
+    store.insert_audit_event(
+        session,
+        dict(
             time=utcnow(),
             actor=record.actor,
             actor_id=record.actor_id,
@@ -383,7 +384,7 @@ def record_audit(session: Session, record: AuditRecord) -> None:
             client_address=record.client_address,
             detail=record.detail,
             extra=record.extra,
-        )
+        ),
     )
 
 

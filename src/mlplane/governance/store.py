@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from mlplane.catalog.tables import ProjectRow
@@ -73,6 +73,18 @@ def get_membership(session: Session, project_id: str, user_id: str) -> Membershi
         MembershipRow.project_id == project_id, MembershipRow.user_id == user_id
     )
     return session.scalars(query).first()
+
+
+_MEMBER_ROLE = select(MembershipRow.role).where(
+    MembershipRow.project_id == bindparam("project_id"),
+    MembershipRow.user_id == bindparam("user_id"),
+)
+
+
+def get_member_role(session: Session, project_id: str, user_id: str) -> str | None:
+    """The role alone: asked on every request, so no row object is built."""
+    parameters = {"project_id": project_id, "user_id": user_id}
+    return session.connection().execute(_MEMBER_ROLE, parameters).scalar()
 
 
 def list_memberships(session: Session, project_id: str) -> Sequence[tuple[MembershipRow, str]]:
@@ -153,3 +165,12 @@ def list_audit_events(
     if before_id is not None:
         query = query.where(AuditEventRow.id < before_id)
     return session.scalars(query.order_by(AuditEventRow.id.desc()).limit(limit)).all()
+
+
+_AUDIT: Any = AuditEventRow.__table__
+
+
+def insert_audit_event(session: Session, values: dict[str, Any]) -> None:
+    # A plain INSERT rather than a row object: every mutation writes one, and the ORM's
+    # unit of work would cost more than the rest of a small request.
+    session.connection().execute(insert(_AUDIT), values)

@@ -27,10 +27,11 @@ from mlplane.tracking.mlflow_api.errors import MlflowRoute, error_response
 from mlplane.tracking.mlflow_api.messages import mlflow_response
 
 API_PREFIXES = ("/api", "/ajax-api")
+# Routes are tried in this order: training loops' logging calls first.
 TRACKING_ROUTERS = (
+    routes_logging.router,
     routes_experiments.router,
     routes_runs.router,
-    routes_logging.router,
     routes_metrics.router,
     routes_artifacts.router,
     routes_models.router,

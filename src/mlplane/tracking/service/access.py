@@ -17,6 +17,7 @@ from mlplane.governance.schemas import Principal, Role
 from mlplane.tracking.schemas import Lifecycle
 from mlplane.tracking.store import experiments as experiment_store
 from mlplane.tracking.store import runs as run_store
+from mlplane.tracking.store.runs import RunState
 from mlplane.tracking.tables import ExperimentRow, RunRow
 
 
@@ -99,7 +100,31 @@ def access_run(
     return RunAccess(access, found[1], found[0])
 
 
-def require_active_run(run: RunRow) -> None:
+def access_run_state(
+    session: Session,
+    principal: Principal,
+    run_id: str,
+    minimum: Role,
+    *,
+    project: str | None = None,
+    for_write: bool = False,
+) -> RunState:
+    """`access_run` for the logging hot path: the run's state as plain columns."""
+    missing = f"run {run_id!r} does not exist"
+    if project is not None:
+        access = catalog.access_project(session, principal, project, minimum, for_write=for_write)
+        state = run_store.get_run_state(session, run_id)
+        if state is None or state.project_id != access.id:
+            raise NotFound(f"{missing} in project {project!r}")
+        return state
+    state = run_store.get_run_state(session, run_id)
+    if state is None:
+        raise NotFound(missing)
+    _project_of(session, principal, state.project_id, minimum, for_write, missing)
+    return state
+
+
+def require_active_run(run: RunRow | RunState) -> None:
     if run.lifecycle != Lifecycle.ACTIVE:
         raise Conflict(f"run {run.id!r} is deleted; restore it before changing it")
 

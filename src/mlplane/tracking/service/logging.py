@@ -17,9 +17,10 @@ from mlplane.core.errors import InvalidInput, NotFound
 from mlplane.governance.schemas import Principal, Role
 from mlplane.tracking.limits import MLFLOW_BATCH_LIMITS, BatchLimits
 from mlplane.tracking.schemas import LoggedBatch, LogInputs
-from mlplane.tracking.service.access import access_run, require_active_run
+from mlplane.tracking.service.access import access_run, access_run_state, require_active_run
 from mlplane.tracking.service.runs import rename_run, require_status_for_logging
 from mlplane.tracking.store import logging as store
+from mlplane.tracking.store import runs as run_store
 from mlplane.tracking.store.search import RUN_NAME_TAG
 from mlplane.tracking.validation import Batch, MetricRowValues, check_key, check_tag_value
 from mlplane.tracking.validation import check_batch as _check_batch
@@ -70,8 +71,7 @@ def log_batch(
     `require_running` is False (MLflow lets finished runs take more); tags need only an
     active (not deleted) run.
     """
-    found = access_run(session, principal, run_id, Role.EDITOR, project=project, for_write=True)
-    run = found.run
+    run = access_run_state(session, principal, run_id, Role.EDITOR, project=project, for_write=True)
     require_active_run(run)
     if require_running and (batch.metrics or batch.params):
         require_status_for_logging(run)
@@ -85,7 +85,7 @@ def log_batch(
         store.raise_latest_metrics(session, _latest_per_key(batch.metrics))
     tags = dict(batch.tags)
     if RUN_NAME_TAG in tags:
-        rename_run(run, tags.pop(RUN_NAME_TAG))
+        rename_run(run_store.get_run_row(session, run_id), tags.pop(RUN_NAME_TAG))
     store.set_tags(session, run_id, tags)
     return LoggedBatch(metrics=len(batch.metrics), params=len(batch.params), tags=len(batch.tags))
 

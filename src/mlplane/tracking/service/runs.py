@@ -39,6 +39,7 @@ from mlplane.tracking.service.views import run_views
 from mlplane.tracking.store import experiments as experiment_store
 from mlplane.tracking.store import logging as logging_store
 from mlplane.tracking.store import runs as store
+from mlplane.tracking.store.runs import RunState
 from mlplane.tracking.store.search import RUN_NAME_TAG, read_window, run_search_query
 from mlplane.tracking.tables import RunRow
 from mlplane.tracking.validation import check_tags
@@ -213,7 +214,7 @@ def search_runs(
     return Page(items=items, next_page_token=next_page_token(offset, limit, len(ids) > limit, key))
 
 
-def require_status_for_logging(row: RunRow) -> None:
+def require_status_for_logging(row: RunRow | RunState) -> None:
     if RunStatus(row.status).is_terminal:
         raise Conflict(
             f"run {row.id!r} is {row.status}; metrics and params can only be logged to a "

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from mlplane.tracking.tables import (
@@ -27,6 +27,35 @@ class RunData:
     tags: dict[str, str] = field(default_factory=dict)
     metrics: dict[str, tuple[float | None, int, int]] = field(default_factory=dict)
     inputs: list[RunInputRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RunState:
+    """What logging needs to know of a run: read as plain columns, no ORM objects."""
+
+    id: str
+    status: str
+    lifecycle: str
+    project_id: str
+
+
+_RUN_STATE = (
+    select(RunRow.id, RunRow.status, RunRow.lifecycle, ExperimentRow.project_id)
+    .join(ExperimentRow, ExperimentRow.id == RunRow.experiment_id)
+    .where(RunRow.id == bindparam("run_id"))
+)
+
+
+def get_run_state(session: Session, run_id: str) -> RunState | None:
+    row = session.connection().execute(_RUN_STATE, {"run_id": run_id}).first()
+    return RunState(*row) if row else None
+
+
+def get_run_row(session: Session, run_id: str) -> RunRow:
+    """A run known to exist (its state was just read in this transaction)."""
+    row = session.get(RunRow, run_id)
+    assert row is not None
+    return row
 
 
 def get_run_with_experiment(session: Session, run_id: str) -> tuple[RunRow, ExperimentRow] | None:
