@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from pydantic_core import from_json
 from starlette.concurrency import run_in_threadpool
 
 from mlplane.tracking import service
@@ -58,7 +59,8 @@ async def log_param(request: Request, scope: ScopeDep) -> Response:
 
 def _write_batch(scope: Scope, raw: bytes) -> Response:
     try:
-        body = json.loads(raw)
+        # pydantic-core parses a large batch several times faster than the json module.
+        body = from_json(raw)
     except ValueError as error:
         raise MlflowError("BAD_REQUEST", "the request body is not valid JSON") from error
     if not isinstance(body, dict):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
+from pydantic_core import from_json
 from starlette.concurrency import run_in_threadpool
 
 from mlplane.core.errors import BadRequest
@@ -127,7 +127,8 @@ def _write_batch(
     platform: Platform, principal: Principal, project: str, run_id: str, raw: bytes
 ) -> LoggedBatch:
     try:
-        body = json.loads(raw)
+        # pydantic-core parses a large batch several times faster than the json module.
+        body = from_json(raw)
     except ValueError as error:
         raise BadRequest("the request body is not valid JSON") from error
     batch = service.check_batch(body, run_id, NATIVE_BATCH_LIMITS)
