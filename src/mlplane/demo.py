@@ -98,6 +98,13 @@ def seed_tokens(client: Client) -> None:
     seed_application_token(client, DEMO_PROJECT, DEMO_DEPLOYMENT)
 
 
+def seed_inference_rollups(client: Client) -> None:
+    from mlplane.deployments.demo import DEMO_DEPLOYMENT
+    from mlplane.serving.rollup_demo import seed_inference_traffic
+
+    seed_inference_traffic(client, DEMO_PROJECT, DEMO_DEPLOYMENT)
+
+
 def seed(client: Client) -> None:
     seed_catalog(client)
     seed_governance(client)
@@ -109,3 +116,4 @@ def seed(client: Client) -> None:
     seed_serving(client)
     seed_deployments(client)
     seed_tokens(client)
+    seed_inference_rollups(client)

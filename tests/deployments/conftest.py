@@ -63,7 +63,7 @@ class Controller:
 
     def log_calls(
         self, name: str, revision: str, at: datetime, count: int, errors: int = 0,
-        latency_ms: float = 5.0,
+        latency_ms: float = 5.0, shadow: bool = False,
     ) -> None:  # fmt: skip
         """`count` calls to one served version just before `at`, the first `errors` failing."""
         rows = [
@@ -80,6 +80,7 @@ class Controller:
                 rows=1,
                 error="model raised" if index < errors else None,
                 payload=None,
+                shadow=shadow,
             )
             for index in range(count)
         ]

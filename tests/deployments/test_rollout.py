@@ -10,6 +10,7 @@ from mlplane.client.errors import ApiError
 from mlplane.core.settings import load_settings
 from mlplane.deployments.rollout import advance_due
 from mlplane.server.platform import Platform
+from mlplane.serving.desired_store import database_source
 from tests.deployments.conftest import Controller
 
 CANARY: dict[str, Any] = {
@@ -240,3 +241,87 @@ def test_blue_green_without_auto_promote_waits_for_promote(
     done = client.deployments.promote("churn-api", project=project)
     assert done.status == "stable"
     assert _served(client, project, "churn-api") == {loaded.candidate.revision: 100}
+
+
+SHADOW: dict[str, Any] = {
+    "type": "shadow",
+    "percent": 30,
+    "interval": 30,
+    "threshold": 2,
+    "min_success_rate": 0.95,
+    "max_p99_ms": 100,
+}
+
+
+def _desired(platform: Platform, name: str) -> dict[str, tuple[int, int]]:
+    """version -> (weight, mirror percent), as the gateway reads its desired state."""
+    return {
+        model.version: (model.weight, model.mirror_percent)
+        for model in database_source(platform.db)()
+        if model.name == name
+    }
+
+
+def _start_shadow(client: mlplane.Client, project: str) -> tuple[str, str]:
+    client.deployments.create("churn-api", "models:/churn/1", strategy=SHADOW, project=project)
+    started = client.deployments.update("churn-api", model="models:/churn/2", project=project)
+    assert started.status == "progressing"
+    assert started.stable is not None
+    assert started.candidate is not None
+    assert (started.candidate.weight, started.candidate.mirror_percent) == (0, 30)
+    return started.stable.revision, started.candidate.revision
+
+
+def test_shadow_gets_copies_only_and_waits_for_a_manual_promote(
+    client: mlplane.Client,
+    project: str,
+    versions: list[int],
+    controller: Controller,
+    platform: Platform,
+) -> None:
+    stable, shadow = _start_shadow(client, project)
+    assert _desired(platform, "churn-api") == {stable: (100, 0), shadow: (0, 30)}
+    for _ in range(2):
+        now = controller.due("churn-api")
+        controller.log_calls("churn-api", shadow, now, count=30, latency_ms=8.0, shadow=True)
+        assert controller.tick(now) == 1
+    running = client.deployments.get("churn-api", project=project)
+    assert (running.status, running.failed_checks) == ("progressing", 0)
+    assert running.stable is not None
+    assert running.stable.revision == stable  # passing checks never promote a shadow
+    check = client.deployments.events("churn-api", project=project)[-1]
+    assert (check.kind, check.details["verdict"]) == ("check", "passed")
+    assert (check.details["requests"], check.details["success_rate"]) == (30, 1.0)
+    assert check.details["p99_ms"] == 8.0
+    promoted = client.deployments.promote("churn-api", project=project)
+    assert promoted.stable is not None
+    assert (promoted.stable.revision, promoted.candidate) == (shadow, None)
+    assert _desired(platform, "churn-api") == {shadow: (100, 0)}
+
+
+def test_shadow_failing_its_checks_is_removed_and_abort_removes_one(
+    client: mlplane.Client,
+    project: str,
+    versions: list[int],
+    controller: Controller,
+    platform: Platform,
+) -> None:
+    stable, shadow = _start_shadow(client, project)
+    for _ in range(2):
+        now = controller.due("churn-api")
+        controller.log_calls("churn-api", shadow, now, count=20, errors=5, shadow=True)
+        controller.tick(now)
+    removed = client.deployments.get("churn-api", project=project)
+    assert (removed.status, removed.outcome, removed.candidate) == ("stable", "rolled_back", None)
+    assert _desired(platform, "churn-api") == {stable: (100, 0)}
+    checks = [
+        e for e in client.deployments.events("churn-api", project=project) if e.kind == "check"
+    ]
+    assert [check.details["errors"] for check in checks] == [5, 5]
+    assert checks[-1].details["success_rate"] == pytest.approx(0.75)
+
+    again = client.deployments.update("churn-api", model="models:/churn/2", project=project)
+    assert again.candidate is not None
+    aborted = client.deployments.abort("churn-api", project=project)
+    assert (aborted.outcome, aborted.candidate) == ("aborted", None)
+    assert _desired(platform, "churn-api") == {stable: (100, 0)}

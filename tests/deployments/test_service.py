@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 import mlplane
 from mlplane.client.errors import ApiError
+from mlplane.core.db import Database
+from mlplane.core.settings import load_settings
+from mlplane.serving.desired_store import database_source
 
 
 def _served(client: mlplane.Client, project: str, name: str) -> list[tuple[str, int]]:
@@ -176,3 +180,62 @@ def test_delete_deployment_stops_serving(
     with pytest.raises(ApiError) as raised:
         client.deployments.events("churn-api", project=project)
     assert raised.value.status == 404
+
+
+def test_deployment_payload_capture_reaches_the_gateway_and_can_change(
+    client: mlplane.Client, project: str, versions: list[int], home: Path
+) -> None:
+    created = client.deployments.create(
+        "churn-api",
+        "models:/churn/1",
+        payload_sample_rate=0.5,
+        redact=["ssn", "email"],
+        project=project,
+    )
+    assert (created.payload_sample_rate, created.redact) == (0.5, ["ssn", "email"])
+    assert _capture(home, "churn-api") == {(0.5, ("ssn", "email"))}
+
+    kept = client.deployments.update("churn-api", redact=["income"], project=project)
+    assert (kept.payload_sample_rate, kept.redact) == (0.5, ["income"])
+    reset = client.deployments.update("churn-api", payload_sample_rate="default", project=project)
+    assert (reset.payload_sample_rate, reset.redact) == (None, ["income"])
+    rolled = client.deployments.update("churn-api", model="models:/churn/2", project=project)
+    assert _capture(home, "churn-api") == {(None, ("income",))}
+    assert rolled.stable is not None
+    changed = [
+        event.details
+        for event in client.deployments.events("churn-api", project=project)
+        if event.kind == "capture_changed"
+    ]
+    assert changed == [
+        {"payload_sample_rate": 0.5, "redact": ["income"]},
+        {"payload_sample_rate": None, "redact": ["income"]},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({"payload_sample_rate": 1.5}, "payload_sample_rate"), ({"redact": [""]}, "redact")],
+)
+def test_deployment_invalid_capture_is_422_naming_the_field(
+    client: mlplane.Client, project: str, versions: list[int], body: dict[str, object], field: str
+) -> None:
+    body = {"name": "churn-api", "model": "models:/churn/1", **body}
+    with pytest.raises(ApiError) as raised:
+        client.transport.json("POST", f"/api/v1/projects/{project}/deployments", json=body)
+    assert raised.value.status == 422
+    assert field in str(raised.value)
+    assert client.deployments.list(project=project) == []
+
+
+def _capture(home: Path, name: str) -> set[tuple[float | None, tuple[str, ...]]]:
+    """(sample rate, redacted fields) of each version the gateway is told to serve as `name`."""
+    db = Database(load_settings(home).database_url)
+    try:
+        return {
+            (model.payload_sample_rate, model.redact)
+            for model in database_source(db)()
+            if model.name == name
+        }
+    finally:
+        db.dispose()

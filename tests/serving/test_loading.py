@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
+from typing import Any
 
 import mlplane
 from mlplane.registry.packaging.load import load_model
 from mlplane.serving.desired import DesiredModel
-from tests.serving.conftest import Gate
+from tests.serving.conftest import Gate, SlowPredictor
 
 
 def test_gateway_follows_served_models_in_the_database(
@@ -92,3 +95,54 @@ def test_deployment_weights_split_requests_without_a_version(
         answer = gate.http.post("/v1/models/churn:predict", json=body)
         assert answer.json() == {"predictions": [1]}
     assert gate.http.get("/v2/models/churn/versions/2/ready").status_code == 200
+
+
+def test_retired_version_answers_the_calls_it_accepted(
+    gateway: Callable[..., Gate], token: str, columns_model: str
+) -> None:
+    slow: list[SlowPredictor] = []
+
+    def load(model: DesiredModel) -> Any:
+        if model.version == "1":
+            return load_model(model.uri)
+        slow.append(SlowPredictor(load_model(model.uri)))
+        return slow[-1]
+
+    gate = gateway(
+        [
+            DesiredModel("churn", "1", columns_model, "default"),
+            DesiredModel("churn", "2", columns_model, "default", timeout_s=5),
+        ],
+        token=token,
+        load=load,
+    )
+    slow[0].release.clear()
+    slow[0].started.clear()
+    body = {
+        "inputs": [
+            {"name": "age", "shape": [1], "datatype": "FP64", "data": [62.0]},
+            {"name": "income", "shape": [1], "datatype": "FP64", "data": [6.0]},
+        ]
+    }
+    answers: list[int] = []
+
+    def call() -> None:
+        answers.append(gate.http.post("/v2/models/churn/versions/2/infer", json=body).status_code)
+
+    callers = [threading.Thread(target=call) for _ in range(2)]
+    callers[0].start()
+    assert slow[0].started.wait(10)
+    callers[1].start()  # waits in the queue while the first call holds the model
+    retiring = gate.http.app.state.holder.table.find("churn", "2")  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 10
+    while retiring.batcher.queued < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    del gate.models[1]
+    sync = threading.Thread(target=gate.sync)
+    sync.start()
+    time.sleep(0.2)  # the sync is now retiring version 2
+    slow[0].release.set()
+    for thread in [*callers, sync]:
+        thread.join(15)
+    assert answers == [200, 200]
+    assert gate.http.get("/v2/models/churn/versions/2/ready").status_code == 404

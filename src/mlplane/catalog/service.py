@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from mlplane.catalog import store
 from mlplane.catalog.schemas import Project, ProjectAccess, ProjectCreate, ProjectUpdate
+from mlplane.catalog.store import ProjectKey
 from mlplane.catalog.tables import ProjectRow
 from mlplane.core.clock import utcnow
 from mlplane.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -38,7 +39,7 @@ def access_project(
     key = store.get_project_key_by_name(session, name)
     if key is None:
         raise NotFound(f"project {name!r} does not exist")
-    return _access(session, principal, *key, minimum, for_write)
+    return _access(session, principal, key, minimum, for_write)
 
 
 def access_project_by_id(
@@ -53,18 +54,13 @@ def access_project_by_id(
     key = store.get_project_key_by_id(session, project_id)
     if key is None:
         raise NotFound(f"project {project_id!r} does not exist")
-    return _access(session, principal, *key, minimum, for_write)
+    return _access(session, principal, key, minimum, for_write)
 
 
 def _access(
-    session: Session,
-    principal: Principal,
-    project_id: str,
-    name: str,
-    archived: bool,
-    minimum: Role,
-    for_write: bool,
+    session: Session, principal: Principal, key: ProjectKey, minimum: Role, for_write: bool
 ) -> ProjectAccess:
+    project_id, name, archived = key
     role = governance.project_role(session, principal, project_id)
     if role is None:
         raise NotFound(f"project {name!r} does not exist")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from mlplane.catalog.tables import ProjectRow
@@ -15,13 +16,20 @@ _KEY_BY_NAME = select(*_KEY_COLUMNS).where(ProjectRow.name == bindparam("name"))
 _KEY_BY_ID = select(*_KEY_COLUMNS).where(ProjectRow.id == bindparam("id"))
 
 
-def get_project_key_by_name(session: Session, name: str) -> Row[tuple[str, str, bool]] | None:
-    """(id, name, archived) of a project."""
-    return session.connection().execute(_KEY_BY_NAME, {"name": name}).first()
+class ProjectKey(NamedTuple):
+    id: str
+    name: str
+    archived: bool
 
 
-def get_project_key_by_id(session: Session, project_id: str) -> Row[tuple[str, str, bool]] | None:
-    return session.connection().execute(_KEY_BY_ID, {"id": project_id}).first()
+def get_project_key_by_name(session: Session, name: str) -> ProjectKey | None:
+    row = session.connection().execute(_KEY_BY_NAME, {"name": name}).first()
+    return ProjectKey(*row) if row else None
+
+
+def get_project_key_by_id(session: Session, project_id: str) -> ProjectKey | None:
+    row = session.connection().execute(_KEY_BY_ID, {"id": project_id}).first()
+    return ProjectKey(*row) if row else None
 
 
 def get_project_by_name(session: Session, name: str) -> ProjectRow | None:

@@ -21,6 +21,9 @@ _SOURCES: dict[str, tuple[str, str]] = {
     "log_level": ("MLPLANE_LOG_LEVEL", "log_level"),
     "s3_endpoint_url": ("MLPLANE_S3_ENDPOINT_URL", "s3_endpoint_url"),
     "allow_untrusted_pickle": ("MLPLANE_ALLOW_UNTRUSTED_PICKLE", "allow_untrusted_pickle"),
+    # Where deployed models run: "local" (in the gateway) or "ray" (Ray Serve on a cluster).
+    "deployments_backend": ("MLPLANE_DEPLOYMENTS_BACKEND", "deployments.backend"),
+    "deployments_ray_address": ("MLPLANE_DEPLOYMENTS_RAY_ADDRESS", "deployments.ray_address"),
 }
 
 
@@ -34,6 +37,8 @@ class Settings:
     log_level: str = "INFO"
     s3_endpoint_url: str | None = None
     allow_untrusted_pickle: bool = False
+    deployments_backend: str = "local"
+    deployments_ray_address: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -63,6 +68,16 @@ def _parse_bool(value: Any) -> bool:
     return str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _file_value(file_values: dict[str, Any], key: str) -> tuple[bool, Any]:
+    """A key of mlplane.toml, dotted for one inside a table (`deployments.backend`)."""
+    value: Any = file_values
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return False, None
+        value = value[part]
+    return True, value
+
+
 def load_settings(home: str | Path | None = None, **overrides: Any) -> Settings:
     """Resolve settings for a home: explicit arguments, environment, `mlplane.toml`, defaults."""
     home_path = Path(home or os.environ.get("MLPLANE_HOME") or DEFAULT_HOME).expanduser()
@@ -79,8 +94,10 @@ def load_settings(home: str | Path | None = None, **overrides: Any) -> Settings:
             values[name] = overrides[name]
         elif os.environ.get(env_name):
             values[name] = os.environ[env_name]
-        elif key in file_values:
-            values[name] = file_values[key]
+        else:
+            found, value = _file_value(file_values, key)
+            if found:
+                values[name] = value
 
     values.setdefault("database_url", f"sqlite:///{home_path / 'mlplane.db'}")
     values.setdefault("artifact_root", str(home_path / "artifacts"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -15,7 +15,19 @@ COLUMNS = ["name", "status", "outcome", "stable", "candidate", "failed_checks", 
 EVENT_COLUMNS = ["seq", "created_at", "kind", "message", "details", "actor"]
 ProjectOption = Annotated[str | None, typer.Option("--project", "-p", help="The project.")]
 StrategyOption = Annotated[
-    str | None, typer.Option(help="direct, canary or blue_green (how new versions roll out).")
+    str | None,
+    typer.Option(help="direct, canary, blue_green or shadow (how new versions roll out)."),
+]
+PercentOption = Annotated[
+    int | None, typer.Option(help="Shadow: share of calls copied to the new version.")
+]
+SampleRateOption = Annotated[
+    str | None,
+    typer.Option(help="Share of calls (0 to 1) whose payloads are kept; 'default': the gateway's."),
+]
+RedactOption = Annotated[
+    list[str] | None,
+    typer.Option(help="A field or column replaced by [redacted] in kept payloads (repeatable)."),
 ]
 StepOption = Annotated[int | None, typer.Option(help="Canary: weight added per passing check.")]
 MaxOption = Annotated[int | None, typer.Option(help="Canary: weight at which it promotes.")]
@@ -33,6 +45,19 @@ AutoOption = Annotated[
 DelayOption = Annotated[
     float | None, typer.Option(help="Blue-green: seconds the old version stays loaded.")
 ]
+
+
+def _sample_rate(value: str | None) -> float | Literal["default"] | None:
+    if value is None:
+        return None
+    if value == "default":
+        return "default"
+    try:
+        return float(value)
+    except ValueError:
+        raise typer.BadParameter(
+            "a number from 0 to 1, or 'default'", param_hint="--payload-sample-rate"
+        ) from None
 
 
 def _strategy(strategy: str | None, **options: Any) -> dict[str, Any] | None:
@@ -61,7 +86,10 @@ def create(
     analysis: AnalysisOption = None,
     auto_promote: AutoOption = None,
     scale_down_delay: DelayOption = None,
+    percent: PercentOption = None,
     description: Annotated[str, typer.Option(help="What it serves.")] = "",
+    payload_sample_rate: SampleRateOption = None,
+    redact: RedactOption = None,
     project: ProjectOption = None,
 ) -> None:
     """Serve MODEL as NAME on the gateway; later versions roll out with the strategy."""
@@ -77,10 +105,18 @@ def create(
         analysis=analysis,
         auto_promote=auto_promote,
         scale_down_delay=scale_down_delay,
+        percent=percent,
     )
+    rate = _sample_rate(payload_sample_rate)
     with api_errors():
         deployment = client().deployments.create(
-            name, model, strategy=chosen, description=description, project=project
+            name,
+            model,
+            strategy=chosen,
+            description=description,
+            payload_sample_rate=None if rate == "default" else rate,
+            redact=redact,
+            project=project,
         )
     print_item(deployment)
 
@@ -100,9 +136,13 @@ def update(
     analysis: AnalysisOption = None,
     auto_promote: AutoOption = None,
     scale_down_delay: DelayOption = None,
+    percent: PercentOption = None,
+    payload_sample_rate: SampleRateOption = None,
+    redact: RedactOption = None,
+    no_redact: Annotated[bool, typer.Option(help="Redact nothing in kept payloads.")] = False,
     project: ProjectOption = None,
 ) -> None:
-    """Roll out a new version of NAME, or change how rollouts go."""
+    """Roll out a new version of NAME, or change how rollouts go and what calls are kept."""
     chosen = _strategy(
         strategy,
         step_weight=step_weight,
@@ -115,10 +155,20 @@ def update(
         analysis=analysis,
         auto_promote=auto_promote,
         scale_down_delay=scale_down_delay,
+        percent=percent,
     )
+    if no_redact and redact:
+        raise typer.BadParameter(
+            "--redact and --no-redact exclude each other", param_hint="--redact"
+        )
     with api_errors():
         deployment = client().deployments.update(
-            name, model=model, strategy=chosen, project=project
+            name,
+            model=model,
+            strategy=chosen,
+            payload_sample_rate=_sample_rate(payload_sample_rate),
+            redact=[] if no_redact else redact,
+            project=project,
         )
     print_item(deployment)
 
@@ -184,3 +234,25 @@ def delete(name: str, project: ProjectOption = None) -> None:
     with api_errors():
         client().deployments.delete(name, project=project)
     print_message(f"deleted deployment {name}")
+
+
+@app.command("metrics")
+def metrics(
+    name: str,
+    window: Annotated[str, typer.Option(help="15m, 1h, 6h or 24h.")] = "1h",
+    project: ProjectOption = None,
+) -> None:
+    """Calls, server errors and latency per minute for each version NAME serves."""
+    from mlplane.cli.context import options
+    from mlplane.cli.output import print_json
+
+    with api_errors():
+        found = client().deployments.metrics(name, window=window, project=project)
+    if options().output == "json":
+        print_json(found)
+        return
+    columns = ["minute", "requests", "errors", "client_errors", "latency_p50_ms",
+               "latency_p95_ms", "latency_p99_ms"]  # fmt: skip
+    for series in found.versions:
+        title = f"version {series.version} ({series.target or 'no longer routed'})"
+        print_items(series.points, columns, title=title)

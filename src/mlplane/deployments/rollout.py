@@ -15,7 +15,12 @@ from sqlalchemy.orm import Session
 from mlplane.core.db import Database
 from mlplane.core.errors import Conflict
 from mlplane.deployments import analysis, events, store
-from mlplane.deployments.schemas import Analysis, BlueGreenStrategy, CanaryStrategy
+from mlplane.deployments.schemas import (
+    Analysis,
+    BlueGreenStrategy,
+    CanaryStrategy,
+    ShadowStrategy,
+)
 from mlplane.deployments.tables import DeploymentRow
 from mlplane.deployments.targets import ResolvedTarget, publish, strategy_of
 
@@ -94,7 +99,9 @@ def start(
             field="model",
         )
     strategy = strategy_of(row)
-    if row.stable_revision is None or not isinstance(strategy, CanaryStrategy | BlueGreenStrategy):
+    if row.stable_revision is None or not isinstance(
+        strategy, CanaryStrategy | BlueGreenStrategy | ShadowStrategy
+    ):
         deploy_directly(session, row, target, actor, now)
         return
     row.status = "progressing"
@@ -106,6 +113,10 @@ def start(
         _set_candidate(row, target, strategy.step_weight)
         row.next_check_at = now + timedelta(seconds=strategy.interval)
         message = f"canary of {target.source} at weight {strategy.step_weight}"
+    elif isinstance(strategy, ShadowStrategy):
+        _set_candidate(row, target, 0)
+        row.next_check_at = now + timedelta(seconds=strategy.interval)
+        message = f"shadow of {target.source} answering a copy of {strategy.percent}% of the calls"
     else:
         _set_candidate(row, target, 0)
         wait = strategy.interval if strategy.analysis else 0.0
@@ -123,6 +134,7 @@ def start(
         revision=row.candidate_revision,
         model_version=target.model_version,
         weight=row.candidate_weight,
+        mirror_percent=strategy.percent if isinstance(strategy, ShadowStrategy) else 0,
     )
 
 
@@ -355,6 +367,17 @@ def _advance_blue_green(
     )
 
 
+def _advance_shadow(
+    session: Session, row: DeploymentRow, strategy: ShadowStrategy, now: datetime
+) -> None:
+    """Check the shadow's own calls; it stays beside the stable version until a person acts."""
+    _judge(session, row, strategy, now)
+    if row.status != "progressing":
+        return
+    row.next_check_at = now + timedelta(seconds=strategy.interval)
+    row.updated_at = now
+
+
 def _scale_down(session: Session, row: DeploymentRow, now: datetime) -> None:
     removed = row.previous_revision
     row.status = "stable"
@@ -384,6 +407,8 @@ def advance(session: Session, row: DeploymentRow, now: datetime) -> None:
         _advance_canary(session, row, strategy, now)
     elif isinstance(strategy, BlueGreenStrategy):
         _advance_blue_green(session, row, strategy, now)
+    elif isinstance(strategy, ShadowStrategy):
+        _advance_shadow(session, row, strategy, now)
     else:
         promote(session, row, CONTROLLER, now, "direct strategy")
 

@@ -62,9 +62,31 @@ class BlueGreenStrategy(Analysis):
     )
 
 
+class ShadowStrategy(Analysis):
+    """The new version answers a copy of `percent` of the calls; callers get the stable answer.
+
+    Its answers are only logged (marked as shadow calls) and checked every `interval`;
+    `threshold` failed checks remove it, and only a manual promote puts it in front.
+    """
+
+    type: Literal["shadow"] = "shadow"
+    percent: int = Field(default=10, ge=0, le=100, description="Share of calls mirrored to it.")
+
+
 Strategy = Annotated[
-    DirectStrategy | CanaryStrategy | BlueGreenStrategy, Field(discriminator="type")
+    DirectStrategy | CanaryStrategy | BlueGreenStrategy | ShadowStrategy,
+    Field(discriminator="type"),
 ]
+
+PAYLOAD_SAMPLE_RATE_DESCRIPTION = (
+    "Share of calls (0 to 1) whose inputs and outputs the inference log keeps; "
+    "unset: the gateway's default."
+)
+REDACT_DESCRIPTION = (
+    "Field or column names (any case) whose values a kept payload replaces by `[redacted]`, "
+    "in inputs and outputs."
+)
+RedactedField = Annotated[str, Field(min_length=1, max_length=255)]
 
 
 class DeploymentCreate(BaseModel):
@@ -72,6 +94,12 @@ class DeploymentCreate(BaseModel):
     model: str = Field(min_length=1, description=MODEL_URI_DESCRIPTION)
     strategy: Strategy = Field(default_factory=DirectStrategy)
     description: str = Field(default="", max_length=10_000)
+    payload_sample_rate: float | None = Field(
+        default=None, ge=0, le=1, description=PAYLOAD_SAMPLE_RATE_DESCRIPTION
+    )
+    redact: list[RedactedField] = Field(
+        default_factory=list, max_length=100, description=REDACT_DESCRIPTION
+    )
 
 
 class DeploymentUpdate(BaseModel):
@@ -80,6 +108,15 @@ class DeploymentUpdate(BaseModel):
     )
     strategy: Strategy | None = None
     description: str | None = Field(default=None, max_length=10_000)
+    payload_sample_rate: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description=PAYLOAD_SAMPLE_RATE_DESCRIPTION + " Send null to return to the default.",
+    )
+    redact: list[RedactedField] | None = Field(
+        default=None, max_length=100, description=REDACT_DESCRIPTION + " An empty list: none."
+    )
 
 
 class Target(BaseModel):
@@ -87,6 +124,9 @@ class Target(BaseModel):
     source: str = Field(description="The model URI as given.")
     model_version: int = Field(description="The registry version it resolved to.")
     weight: int
+    mirror_percent: int = Field(
+        default=0, description="Share of the calls copied to it as a shadow (answers unseen)."
+    )
 
     def __str__(self) -> str:
         return f"{self.source} (version {self.model_version}) as {self.revision} at {self.weight}"
@@ -102,6 +142,8 @@ class Deployment(BaseModel):
     stable: Target | None
     candidate: Target | None
     previous: Target | None = Field(description="What a rollback returns to.")
+    payload_sample_rate: float | None = Field(description=PAYLOAD_SAMPLE_RATE_DESCRIPTION)
+    redact: list[str] = Field(description=REDACT_DESCRIPTION)
     failed_checks: int
     next_check_at: datetime | None
     scale_down_at: datetime | None

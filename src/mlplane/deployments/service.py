@@ -25,7 +25,7 @@ from mlplane.deployments.schemas import (
     DeploymentUpdate,
 )
 from mlplane.deployments.tables import DeploymentRow
-from mlplane.deployments.targets import resolve, to_schema
+from mlplane.deployments.targets import publish, resolve, to_schema
 from mlplane.governance.schemas import Principal, Role
 from mlplane.serving import service as serving
 
@@ -62,6 +62,8 @@ def create_deployment(
         revision=0,
         candidate_weight=0,
         failed_checks=0,
+        payload_sample_rate=data.payload_sample_rate,
+        redact=list(data.redact),
         created_at=now,
         created_by=principal.name,
         updated_at=now,
@@ -76,6 +78,8 @@ def create_deployment(
         principal.name,
         now,
         strategy=row.strategy,
+        payload_sample_rate=row.payload_sample_rate,
+        redact=row.redact,
     )
     rollout.deploy_directly(session, row, target, principal.name, now)
     return to_schema(row, access.name)
@@ -129,6 +133,7 @@ def update_deployment(
     if data.description is not None:
         row.description = data.description
     row.updated_at = now
+    _update_capture(session, row, data, principal.name, now)
     if data.model is not None:
         target = resolve(session, access.id, data.model, artifacts)
         if target.uri == row.stable_uri and row.status not in ("progressing", "paused"):
@@ -138,6 +143,34 @@ def update_deployment(
         rollout.start(session, row, target, principal.name, now)
     session.flush()
     return to_schema(row, access.name)
+
+
+def _update_capture(
+    session: Session, row: DeploymentRow, data: DeploymentUpdate, actor: str, now: datetime
+) -> None:
+    """New payload capture settings reach the gateway at once, whatever a rollout is doing."""
+    rate = (
+        data.payload_sample_rate
+        if "payload_sample_rate" in data.model_fields_set
+        else row.payload_sample_rate
+    )
+    redact = list(data.redact) if data.redact is not None else (row.redact or [])
+    if (rate, redact) == (row.payload_sample_rate, row.redact or []):
+        return
+    row.payload_sample_rate, row.redact = rate, redact
+    publish(session, row, actor)
+    events.record(
+        session,
+        row,
+        "capture_changed",
+        "payload capture: "
+        + ("the gateway's default rate" if rate is None else f"rate {rate:g}")
+        + (f", redacting {', '.join(redact)}" if redact else ", nothing redacted"),
+        actor,
+        now,
+        payload_sample_rate=rate,
+        redact=redact,
+    )
 
 
 def delete_deployment(session: Session, principal: Principal, project: str, name: str) -> None:

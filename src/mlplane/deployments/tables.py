@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mlplane.core.db import Base, UtcDateTime
@@ -51,6 +51,9 @@ class DeploymentRow(Base):
     failed_checks: Mapped[int] = mapped_column(Integer, default=0)
     next_check_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     scale_down_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Payload capture: None keeps the gateway's default rate; no list redacts nothing.
+    payload_sample_rate: Mapped[float | None] = mapped_column(Float)
+    redact: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[str] = mapped_column(String(63))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

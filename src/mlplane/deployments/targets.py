@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from mlplane.core.artifacts import ArtifactStore
 from mlplane.core.errors import InvalidInput, NotFound
-from mlplane.deployments.schemas import Deployment, Strategy, Target
+from mlplane.deployments.schemas import Deployment, ShadowStrategy, Strategy, Target
 from mlplane.deployments.tables import DeploymentRow
 from mlplane.registry.service import sources
 from mlplane.serving import service as serving
@@ -42,6 +42,14 @@ def strategy_of(row: DeploymentRow) -> Strategy:
     return STRATEGY.validate_python(row.strategy)
 
 
+def mirror_percent(row: DeploymentRow) -> int:
+    """The share of calls copied to the candidate: a shadow's percent while it runs."""
+    strategy = strategy_of(row)
+    if row.candidate_revision is None or not isinstance(strategy, ShadowStrategy):
+        return 0
+    return strategy.percent
+
+
 def publish(session: Session, row: DeploymentRow, actor: str) -> None:
     """Write the deployment's current weights as the gateway's desired state."""
     versions: list[serving.WeightedVersion] = []
@@ -57,6 +65,7 @@ def publish(session: Session, row: DeploymentRow, actor: str) -> None:
                 row.candidate_source,
                 row.candidate_uri,
                 row.candidate_weight,
+                mirror_percent(row),
             )
         )
     # Blue-green keeps the old version loaded, without traffic, until its scale-down.
@@ -66,15 +75,33 @@ def publish(session: Session, row: DeploymentRow, actor: str) -> None:
                 row.previous_revision, row.previous_source or "", row.previous_uri, 0
             )
         )
-    serving.set_deployment_versions(session, row.project_id, row.name, versions, actor)
+    serving.set_deployment_versions(
+        session,
+        row.project_id,
+        row.name,
+        versions,
+        actor,
+        payload_sample_rate=row.payload_sample_rate,
+        redact=row.redact or [],
+    )
 
 
 def _target(
-    revision: str | None, source: str | None, model_version: int | None, weight: int
+    revision: str | None,
+    source: str | None,
+    model_version: int | None,
+    weight: int,
+    mirror: int = 0,
 ) -> Target | None:
     if revision is None or source is None or model_version is None:
         return None
-    return Target(revision=revision, source=source, model_version=model_version, weight=weight)
+    return Target(
+        revision=revision,
+        source=source,
+        model_version=model_version,
+        weight=weight,
+        mirror_percent=mirror,
+    )
 
 
 def to_schema(row: DeploymentRow, project: str) -> Deployment:
@@ -94,8 +121,11 @@ def to_schema(row: DeploymentRow, project: str) -> Deployment:
             row.candidate_source,
             row.candidate_model_version,
             candidate_weight,
+            mirror_percent(row),
         ),
         previous=_target(row.previous_revision, row.previous_source, row.previous_model_version, 0),
+        payload_sample_rate=row.payload_sample_rate,
+        redact=row.redact or [],
         failed_checks=row.failed_checks,
         next_check_at=row.next_check_at,
         scale_down_at=row.scale_down_at,

@@ -28,6 +28,7 @@ ROUTE_MODULES = (
     "mlplane.compute.routes",
     "mlplane.serving.routes",
     "mlplane.deployments.routes",
+    "mlplane.serving.rollup_routes",
 )
 # Routers of other protocols, mounted at the root rather than under /api/v1.
 ROOT_ROUTE_MODULES = ("mlplane.registry.mlflow_api.routes", "mlplane.tracking.mlflow_api.routes")

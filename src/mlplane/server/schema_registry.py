@@ -21,6 +21,7 @@ TABLE_MODULES = (
     "mlplane.registry.tables",
     "mlplane.compute.tables",
     "mlplane.serving.tables",
+    "mlplane.serving.rollup_tables",
     "mlplane.deployments.tables",
 )
 

@@ -32,6 +32,7 @@ LOOP_MODULES: tuple[str, ...] = (
     "mlplane.compute.worker",
     "mlplane.pipelines.loops",
     "mlplane.deployments.worker",
+    "mlplane.serving.rollup_worker",
 )
 
 

@@ -59,7 +59,9 @@ def create_gateway_app(
     gateway = Gateway(holder, Access(platform.db), log)
     from mlplane.serving.desired_store import database_source, load_predictor
 
-    loader = ModelLoader(holder, source or database_source(platform.db), load or load_predictor())
+    loader = ModelLoader(
+        holder, source or database_source(platform.db), load or load_predictor(settings)
+    )
 
     async def metrics(request: Request) -> Response:
         try:

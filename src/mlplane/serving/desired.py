@@ -14,6 +14,21 @@ from mlplane.serving.batching import BatchingPolicy
 
 
 @dataclass(frozen=True)
+class CallOptions:
+    """How the gateway treats calls to one version, beyond answering them.
+
+    `mirror_percent` above 0 makes the version a shadow: that share of the calls to its
+    name is copied to it in the background and its answers go to the inference log only.
+    `payload_sample_rate` (None: the gateway's default) is the share of calls whose inputs
+    and outputs the log keeps, with the `redact` fields (any case) replaced by `[redacted]`.
+    """
+
+    mirror_percent: int = 0
+    payload_sample_rate: float | None = None
+    redact: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DesiredModel:
     name: str
     version: str
@@ -26,10 +41,17 @@ class DesiredModel:
     timeout_s: float = 30.0
     deployment: str | None = None
     weight: int = 100
+    mirror_percent: int = 0
+    payload_sample_rate: float | None = None
+    redact: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.name, self.version)
+
+    @property
+    def options(self) -> CallOptions:
+        return CallOptions(self.mirror_percent, self.payload_sample_rate, self.redact)
 
     @property
     def policy(self) -> BatchingPolicy:

@@ -11,6 +11,7 @@ import logging
 import queue
 import random
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ FLUSH_INTERVAL = 1.0
 MAX_BATCH = 500
 MAX_PENDING = 100_000
 PAYLOAD_ROWS = 100
+REDACTED = "[redacted]"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class InferenceRecord:
     rows: int
     error: str | None = None
     payload: dict[str, Any] | None = None
+    shadow: bool = False
 
 
 def _jsonable(value: Any) -> Any:
@@ -58,9 +61,28 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def payload(inputs: Any, outputs: Any) -> dict[str, Any]:
-    """A sampled call's inputs and outputs as JSON (the first rows only)."""
-    return {"inputs": _jsonable(inputs), "outputs": _jsonable(outputs)}
+def _redacted(value: Any, names: frozenset[str]) -> Any:
+    if isinstance(value, dict):
+        return {
+            key: REDACTED if key.lower() in names else _redacted(item, names)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_redacted(item, names) for item in value]
+    return value
+
+
+def payload(inputs: Any, outputs: Any, redact: Iterable[str] = ()) -> dict[str, Any]:
+    """A sampled call's inputs and outputs as JSON (the first rows only).
+
+    The value of every field named in `redact` (any case, at any depth: a column, a key of
+    a record) becomes `[redacted]`, so it never reaches the database.
+    """
+    names = frozenset(name.lower() for name in redact)
+    return {
+        "inputs": _redacted(_jsonable(inputs), names),
+        "outputs": _redacted(_jsonable(outputs), names),
+    }
 
 
 class InferenceLog:
@@ -75,8 +97,10 @@ class InferenceLog:
     def start(self) -> None:
         self._thread.start()
 
-    def sampled(self) -> bool:
-        return self.sample_rate > 0 and random.random() < self.sample_rate
+    def sampled(self, rate: float | None = None) -> bool:
+        """Whether to keep this call's payload, at `rate` (None: the log's default rate)."""
+        rate = self.sample_rate if rate is None else rate
+        return rate > 0 and random.random() < rate
 
     def record(self, entry: InferenceRecord) -> None:
         try:

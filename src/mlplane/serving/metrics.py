@@ -38,3 +38,10 @@ BATCH_SIZE = Histogram(
     buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024),
     registry=REGISTRY,
 )
+
+MIRRORS_DROPPED = Counter(
+    "mlplane_inference_mirrors_dropped",
+    "Copies of calls not sent to a shadow version because too many were on their way.",
+    ["model", "version"],
+    registry=REGISTRY,
+)

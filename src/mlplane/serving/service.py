@@ -7,7 +7,7 @@ to a storage location the gateway can load without calling back into the platfor
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,12 +156,17 @@ def remove_served_model(
 
 @dataclass(frozen=True)
 class WeightedVersion:
-    """One version a deployment routes to: its storage location and share of traffic."""
+    """One version a deployment routes to: its storage location and share of traffic.
+
+    A shadow version has no `weight` and a `mirror_percent`: that share of the name's calls
+    is copied to it, and its answers only reach the inference log.
+    """
 
     version: str
     source: str
     uri: str
     weight: int
+    mirror_percent: int = 0
 
 
 def set_deployment_versions(
@@ -170,19 +175,29 @@ def set_deployment_versions(
     deployment: str,
     versions: list[WeightedVersion],
     actor: str,
+    *,
+    payload_sample_rate: float | None = None,
+    redact: Sequence[str] = (),
 ) -> None:
-    """Make the versions served under a deployment's name exactly `versions` (none: stop)."""
+    """Make the versions served under a deployment's name exactly `versions` (none: stop).
+
+    The payload capture settings (`None`: the gateway's default rate) apply to every version.
+    """
     existing = store.find_served(session, deployment)
     if any(row.project_id != project_id or row.deployment != deployment for row in existing):
         raise Conflict(f"the name {deployment!r} is already served otherwise", field="name")
     wanted = {target.version: target for target in versions}
+    redacted = list(redact)
     now = utcnow()
     for row in existing:
         target = wanted.pop(row.version, None)
         if target is None:
             session.delete(row)
-        elif row.weight != target.weight:
-            row.weight = target.weight
+            continue
+        settings = (target.weight, target.mirror_percent, payload_sample_rate, redacted)
+        if (row.weight, row.mirror_percent, row.payload_sample_rate, row.redact or []) != settings:
+            row.weight, row.mirror_percent = target.weight, target.mirror_percent
+            row.payload_sample_rate, row.redact = payload_sample_rate, redacted
             row.updated_at = now
     for target in wanted.values():
         session.add(
@@ -195,6 +210,9 @@ def set_deployment_versions(
                 uri=target.uri,
                 deployment=deployment,
                 weight=target.weight,
+                mirror_percent=target.mirror_percent,
+                payload_sample_rate=payload_sample_rate,
+                redact=redacted,
                 created_at=now,
                 created_by=actor,
                 updated_at=now,

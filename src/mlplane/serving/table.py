@@ -7,6 +7,8 @@ after it loaded and answered its warm-up, so everything in it is ready.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,7 +19,48 @@ import numpy as np
 from mlplane.registry.packaging.batch import ModelInput, check_inputs
 from mlplane.registry.packaging.predictor import Predictor
 from mlplane.registry.packaging.signature import BYTES, STRING, ColumnSpec, Signature
-from mlplane.serving.batching import Batcher, BatchingPolicy, Outputs
+from mlplane.serving.batching import Batcher, BatchingPolicy, ModelCall, Outputs
+from mlplane.serving.desired import CallOptions
+
+
+class VersionRetired(Exception):
+    """The version left the table after a call was routed to it: route the call again."""
+
+
+class DrainingBatcher(Batcher):
+    """A version's batcher that, when stopped, first answers the calls it accepted.
+
+    Versions are retired right after a new table is swapped in (a rollout step, a rollback),
+    while calls routed by the old table may still be on their way to them. Those already
+    accepted are answered; one arriving after the stop is refused with `VersionRetired`, so
+    the gateway routes it by the new table instead of leaving it waiting.
+    """
+
+    def __init__(self, model: str, version: str, call: ModelCall, policy: BatchingPolicy) -> None:
+        super().__init__(model, version, call, policy)
+        self._accepted = 0
+        self._retiring = False
+        self._drained = asyncio.Event()
+
+    async def submit(self, batch: ModelInput) -> Outputs:
+        if self._retiring:
+            raise VersionRetired(f"model {self.model!r} version {self.version!r} was retired")
+        self._accepted += 1
+        try:
+            return await super().submit(batch)
+        finally:
+            self._accepted -= 1
+            if self._accepted == 0:
+                self._drained.set()
+
+    async def stop(self) -> None:
+        self._retiring = True
+        if self._accepted:
+            self._drained.clear()
+            # A hung model must not hold the retirement up longer than its own calls wait.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._drained.wait(), self.policy.timeout_s)
+        await super().stop()
 
 
 @dataclass
@@ -30,6 +73,7 @@ class ServedModel:
     uri: str = ""
     deployment: str | None = None
     weight: int = 100
+    options: CallOptions = field(default_factory=CallOptions)
 
     @property
     def signature(self) -> Signature | None:
@@ -71,9 +115,10 @@ async def start_model(
     uri: str = "",
     deployment: str | None = None,
     weight: int = 100,
+    options: CallOptions | None = None,
 ) -> ServedModel:
     """Start a version's batcher and warm it up; it raises if the model cannot answer."""
-    batcher = Batcher(name, version, predictor.predict, policy)
+    batcher = DrainingBatcher(name, version, predictor.predict, policy)
     batcher.start()
     example = warmup_example(predictor.signature)
     if example is not None:
@@ -82,7 +127,17 @@ async def start_model(
         except BaseException:
             await batcher.stop()
             raise
-    return ServedModel(name, version, project, predictor, batcher, uri, deployment, weight)
+    return ServedModel(
+        name,
+        version,
+        project,
+        predictor,
+        batcher,
+        uri,
+        deployment,
+        weight,
+        options or CallOptions(),
+    )
 
 
 @dataclass(frozen=True)
@@ -91,11 +146,13 @@ class ModelTable:
 
     A name whose versions come from a deployment splits such requests by the versions'
     weights (a canary at 10 gets a tenth of them); otherwise the newest version answers.
+    A name's shadow version answers no caller: it gets copies of their calls.
     """
 
     versions: Mapping[str, Mapping[str, ServedModel]] = field(default_factory=dict)
     latest: Mapping[str, str] = field(default_factory=dict)
     splits: Mapping[str, tuple[list[str], list[int]]] = field(default_factory=dict)
+    shadows: Mapping[str, ServedModel] = field(default_factory=dict)
 
     def find(self, name: str, version: str | None = None) -> ServedModel | None:
         versions = self.versions.get(name)
@@ -108,6 +165,10 @@ class ModelTable:
             else:
                 version = self.latest[name]
         return versions.get(version)
+
+    def shadow(self, name: str) -> ServedModel | None:
+        """The version that gets copies of the calls to `name`, if any."""
+        return self.shadows.get(name)
 
     def names(self) -> list[str]:
         return sorted(self.versions)
@@ -122,11 +183,15 @@ def build_table(models: list[ServedModel]) -> ModelTable:
         versions.setdefault(model.name, {})[model.version] = model
     latest = {name: max(found, key=_version_order) for name, found in versions.items()}
     splits: dict[str, tuple[list[str], list[int]]] = {}
+    shadows: dict[str, ServedModel] = {}
     for name, found in versions.items():
         weighted = [m for m in found.values() if m.deployment is not None and m.weight > 0]
         if weighted:
             splits[name] = ([m.version for m in weighted], [m.weight for m in weighted])
-    return ModelTable(versions, latest, splits)
+        mirrored = [m for m in found.values() if m.options.mirror_percent > 0 and m.weight == 0]
+        if mirrored:
+            shadows[name] = max(mirrored, key=lambda m: _version_order(m.version))
+    return ModelTable(versions, latest, splits, shadows)
 
 
 def _version_order(version: str) -> tuple[int, int, str]:

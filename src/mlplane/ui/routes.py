@@ -27,6 +27,7 @@ PAGE_MODULES = (
     "mlplane.ui.pages.data",
     "mlplane.ui.pages.pipelines",
     "mlplane.ui.pages.compute",
+    "mlplane.ui.pages.deployments",
 )
 
 
