@@ -206,3 +206,20 @@ def test_evaluate_checks_tries_rules_without_changing_the_version(
 
     assert results[0].failing_rows > 0
     assert client.datasets.get_version("customers", 1, project=project).validation == []
+
+
+def test_failed_content_pushed_again_passes_once_check_is_fixed(
+    client: mlplane.Client, project: str, orders: str
+) -> None:
+    _check(client, project, {"name": "positive", "kind": "range", "column": "amount", "min": 0})
+    table = _orders([5.0, -2.0])
+    first = client.datasets.push(table, orders, project=project)
+
+    still_failing = client.datasets.push(table, orders, project=project)
+    client.datasets.delete_check(orders, "positive", project=project)
+    fixed = client.datasets.push(table, orders, project=project)
+
+    assert (first.version.number, first.version.status) == (1, "failed")
+    assert (still_failing.created, still_failing.version.number) == (False, 1)
+    assert (fixed.created, fixed.version.number, fixed.version.status) == (True, 2, "ready")
+    assert client.datasets.get(orders, project=project).latest_version == 2

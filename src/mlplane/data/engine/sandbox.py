@@ -8,11 +8,11 @@ any SQL a user wrote run: one SELECT at a time, under a row limit and a time lim
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
@@ -21,6 +21,7 @@ import pyarrow.dataset as pads
 
 from mlplane.core.errors import Forbidden, InvalidInput, ProblemError
 from mlplane.data.engine.databases import PARSER, POOL
+from mlplane.data.engine.deadlines import DEADLINES
 from mlplane.data.engine.sources import TableSource
 
 ALLOWED_STATEMENTS = frozenset({duckdb.StatementType.SELECT})
@@ -93,9 +94,16 @@ def _collect_tables(node: Any, names: set[tuple[str, str]]) -> None:
             _collect_tables(value, names)
 
 
-def table_names(sql: str) -> set[tuple[str, str]]:
+def table_names(sql: str) -> frozenset[tuple[str, str]]:
     """(schema, name) of every table a SELECT names, from DuckDB's parse tree; the schema is
     "" when unqualified. Common table expressions are among them."""
+    return _parsed_table_names(sql)
+
+
+# A dashboard or a saved query sends the same text again and again: parse it once. Refused
+# or malformed SQL raises, and lru_cache keeps nothing for it.
+@functools.lru_cache(maxsize=512)
+def _parsed_table_names(sql: str) -> frozenset[tuple[str, str]]:
     cursor = PARSER.cursor()
     try:
         check_statement(cursor, sql)
@@ -110,24 +118,7 @@ def table_names(sql: str) -> set[tuple[str, str]]:
         raise InvalidInput(f"sql: {tree.get('error_message', 'the query cannot be parsed')}")
     names: set[tuple[str, str]] = set()
     _collect_tables(tree, names)
-    return names
-
-
-@contextmanager
-def _deadline(connection: duckdb.DuckDBPyConnection, seconds: float) -> Iterator[threading.Event]:
-    fired = threading.Event()
-
-    def interrupt() -> None:
-        fired.set()
-        connection.interrupt()
-
-    timer = threading.Timer(seconds, interrupt)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield fired
-    finally:
-        timer.cancel()
+    return frozenset(names)
 
 
 def _run(
@@ -138,7 +129,7 @@ def _run(
     parameters: Sequence[Any] | None,
 ) -> pa.Table:
     started = time.monotonic()
-    with _deadline(connection, timeout_seconds) as fired:
+    with DEADLINES.watch(connection, timeout_seconds) as fired:
         try:
             reader = connection.sql(sql, params=parameters).to_arrow_reader(
                 min(max_rows + 1, 65536)

@@ -22,7 +22,6 @@ from mlplane.core.errors import InvalidInput
 from mlplane.data import storage
 from mlplane.data.engine.sandbox import Sandbox, table_names
 from mlplane.data.engine.shared import SHARED
-from mlplane.data.engine.sources import TableSource
 from mlplane.data.engine.sql_names import parse_reference, quote_references
 from mlplane.data.schemas.datasets import DatasetKind
 from mlplane.data.schemas.sql import QueryOptions, SqlTable, SqlTableKind
@@ -47,24 +46,32 @@ class QueryOutcome:
 
 @dataclass(frozen=True)
 class DatasetView:
-    """A dataset version a query names, resolved: what the sandbox declares under `name`."""
+    """A dataset version a query names, resolved: what the sandbox declares under `name`.
+
+    Its manifest is read only when a sandbox attaches it: a kept sandbox holding the same
+    version (the same digest) answers without it."""
 
     name: str
+    project: str
+    dataset: str
     dataset_id: str
+    kind: str
     digest: str
-    source: TableSource | None = None
-    files: pa.Table | None = None
+    artifacts: ArtifactStore
 
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.name, self.dataset_id, self.digest)
 
     def attach(self, sandbox: Sandbox) -> None:
-        if self.source is not None:
-            sandbox.attach_table(self.name, self.source)
-        else:
-            assert self.files is not None
-            sandbox.attach_arrow(self.name, self.files)
+        manifest = storage.read_manifest(self.artifacts, self.project, self.dataset, self.digest)
+        if self.kind == DatasetKind.FILES.value:
+            # A folder reads as its file list: path, size, hash.
+            files = arrow_table((entry.model_dump() for entry in manifest.files), FILE_LIST_COLUMNS)
+            sandbox.attach_arrow(self.name, files)
+            return
+        source = storage.table_source(self.artifacts, self.project, self.dataset, manifest.files)
+        sandbox.attach_table(self.name, source)
 
 
 @dataclass(frozen=True)
@@ -83,13 +90,9 @@ def _dataset_view(
         raise InvalidInput(f"sql: {error}") from error
     dataset = get_dataset_row(session, access, reference.dataset)
     version = resolve_version_row(session, dataset, reference.version)
-    manifest = storage.read_manifest(artifacts, access.name, dataset.name, version.digest)
-    if dataset.kind == DatasetKind.FILES.value:
-        # A folder reads as its file list: path, size, hash.
-        files = arrow_table((entry.model_dump() for entry in manifest.files), FILE_LIST_COLUMNS)
-        return DatasetView(name, dataset.id, version.digest, files=files)
-    source = storage.table_source(artifacts, access.name, dataset.name, manifest.files)
-    return DatasetView(name, dataset.id, version.digest, source=source)
+    return DatasetView(
+        name, access.name, dataset.name, dataset.id, dataset.kind, version.digest, artifacts
+    )
 
 
 def _resolve(
@@ -97,7 +100,7 @@ def _resolve(
     principal: Principal,
     artifacts: ArtifactStore,
     access: ProjectAccess,
-    names: set[tuple[str, str]],
+    names: frozenset[tuple[str, str]],
 ) -> tuple[list[DatasetView], list[PlatformView]]:
     tables = platform_tables()
     datasets: list[DatasetView] = []

@@ -190,7 +190,8 @@ def _plan(
             raise InvalidInput(f"files: a table version holds Parquet parts only, not {odd[0]!r}")
     digest = manifest_digest(files)
     newest = store.newest_version(session, row.id)
-    if newest is not None and newest.digest == digest:
+    # Content that failed its checks is checked again: the checks may have been fixed since.
+    if newest is not None and newest.digest == digest and newest.status == VersionStatus.READY:
         return VersionCreated(version=version_view(newest, access.name, row), created=False)
     committed: dict[str, int] = {}
     if newest is not None:
@@ -247,10 +248,15 @@ def _commit(
     if dataset.id != plan.dataset_id:
         raise Conflict(f"dataset {plan.dataset!r} was replaced while the version was being made")
     newest = store.newest_version(session, dataset.id)
-    if newest is not None and newest.digest == plan.digest:
+    ready = all(result.passed for result in analysis.validation)
+    if (
+        newest is not None
+        and newest.digest == plan.digest
+        and (newest.status == VersionStatus.READY or not ready)
+    ):
+        # The same content again; once failed, it makes a new version only if it now passes.
         return VersionCreated(version=version_view(newest, access.name, dataset), created=False)
     number = dataset.version_count + 1
-    ready = all(result.passed for result in analysis.validation)
     now = utcnow()
     row = DatasetVersionRow(
         id=new_id(),
