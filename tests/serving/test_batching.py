@@ -55,6 +55,17 @@ def test_concurrent_requests_are_batched(
     assert slow.batches == [1, 8]
 
 
+def test_request_to_a_quiet_model_is_not_held_for_partners(
+    gateway: Callable[..., Gate], token: str, columns_model: str
+) -> None:
+    # Held for its full wait, the call would outlast its timeout and answer 504.
+    desired = DesiredModel("churn", "1", columns_model, "default", max_wait_ms=60_000, timeout_s=5)
+    gate = gateway([desired], token=token)
+    answer = _invoke(gate, 3)
+    assert answer.status_code == 200, answer.text
+    assert len(answer.json()["predictions"]) == 3
+
+
 def test_full_queue_answers_503_with_retry_after(
     gateway: Callable[..., Gate], token: str, columns_model: str
 ) -> None:

@@ -162,10 +162,13 @@ def test_lost_serve_application_answers_503(
     answer = gate.http.post("/v2/models/churn/infer", json=body)
     assert answer.status_code == 503, answer.text
     assert app_name("churn", "2") in answer.json()["error"]
+    not_ready = gate.http.get("/v2/models/churn/ready")
+    assert (not_ready.status_code, not_ready.json()["ready"]) == (400, False)
     # The next poll deploys the version again.
     gate.sync()
     assert app_name("churn", "2") in applications()
     assert gate.http.post("/v2/models/churn/infer", json=body).status_code == 200
+    assert gate.http.get("/v2/models/churn/ready").json()["ready"] is True
 
 
 def test_unreachable_ray_leaves_the_version_not_ready(

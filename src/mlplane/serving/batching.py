@@ -11,6 +11,9 @@ its own rows back.
 - `max_concurrency` batches run at a time; a batch holds its slot until its thread really
   returns, so a hung model fills its own queue and sheds, and nothing else.
 - A request waits at most `timeout_s` in all (queue and model) before `ModelTimeout`.
+- Waiting is adaptive: a request that finds the queue empty while requests arrive further
+  apart than `max_wait_ms` (a quiet model) goes to the model at once, since no partner for
+  it is likely to come; the wait pays off only under load.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from mlplane.serving.errors import ModelFailed, ModelTimeout, Overloaded
 from mlplane.serving.metrics import BATCH_SIZE, QUEUE_TIME
 
 Outputs = dict[str, np.ndarray[Any, Any]]
+# Weight of the newest gap between two arrivals in their running average.
+ARRIVAL_SMOOTHING = 0.2
 ModelCall = Callable[[Any], Any]
 
 
@@ -108,6 +113,9 @@ class Batcher:
             max_workers=policy.max_concurrency, thread_name_prefix=f"model-{model}-{version}"
         )
         self._collector: asyncio.Task[None] | None = None
+        # Seconds between arrivals, smoothed: how long a partner for a request would take.
+        self._arrival_gap = float("inf")
+        self._last_arrival: float | None = None
 
     def start(self) -> None:
         self._queue = asyncio.Queue(maxsize=self.policy.max_queue)
@@ -137,6 +145,7 @@ class Batcher:
         assert self._queue is not None, "the batcher has not been started"
         future: asyncio.Future[Outputs] = asyncio.get_running_loop().create_future()
         pending = _Pending(batch, batch.rows(), _key(batch), future)
+        self._note_arrival(pending.enqueued)
         try:
             self._queue.put_nowait(pending)
         except asyncio.QueueFull:
@@ -153,6 +162,17 @@ class Batcher:
                 f"model {self.model!r} version {self.version!r} did not answer within "
                 f"{self.policy.timeout_s:g}s"
             ) from None
+
+    def _note_arrival(self, now: float) -> None:
+        last, self._last_arrival = self._last_arrival, now
+        if last is None:
+            return
+        # Gaps are capped so that a burst after a quiet hour is recognised within a few calls.
+        gap = min(now - last, 10 * self.policy.max_wait_ms / 1000)
+        if self._arrival_gap == float("inf"):
+            self._arrival_gap = gap
+        else:
+            self._arrival_gap += ARRIVAL_SMOOTHING * (gap - self._arrival_gap)
 
     async def _next(self) -> _Pending:
         assert self._queue is not None
@@ -172,7 +192,10 @@ class Batcher:
                 first = await self._next()
             items = [first]
             rows = first.rows
-            deadline = time.perf_counter() + self.policy.max_wait_ms / 1000
+            wait = self.policy.max_wait_ms / 1000
+            if self._queue.empty() and self._arrival_gap > wait:
+                wait = 0.0
+            deadline = time.perf_counter() + wait
             while rows < self.policy.max_batch_size:
                 try:
                     candidate = self._queue.get_nowait()

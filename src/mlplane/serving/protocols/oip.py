@@ -238,7 +238,10 @@ def routes(gateway: Gateway) -> list[Route]:
 
     async def model_ready(request: Request) -> Response:
         model, _ = await gateway.model(request, *_target(request))
-        return JSONResponse({"name": model.name, "ready": True})
+        # A version whose replicas were lost where they run (Ray Serve) waits for the next
+        # poll to deploy it again; as the protocol says, "not ready" is a 4xx.
+        ready = not getattr(model.predictor, "lost", False)
+        return JSONResponse({"name": model.name, "ready": ready}, status_code=200 if ready else 400)
 
     async def infer(request: Request) -> Response:
         model, caller = await gateway.model(request, *_target(request))
