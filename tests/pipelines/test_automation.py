@@ -129,3 +129,75 @@ def test_launch_fails_run_whose_source_does_not_load(
     run = client.pipelines.get_run(project, run_id)
     assert run.state == RunState.FAILED
     assert "cannot load" in (run.error or "")
+
+
+def test_schedule_runs_carry_its_run_options(
+    client: mlplane.Client, project: str, platform: Platform
+) -> None:
+    schedule = client.pipelines.create_schedule(
+        project, "on-ray", SOURCE, "0 * * * *", executor="ray", address="10.0.0.5:6379"
+    )
+    assert schedule.run_options.model_dump(mode="json") == {
+        "executor": "ray",
+        "address": "10.0.0.5:6379",
+    }
+    assert client.pipelines.get_schedule(project, "on-ray").run_options == schedule.run_options
+    run = client.pipelines.get_run(project, _tick(platform, schedule.next_run_at)[0])
+    assert run.run_options == schedule.run_options
+
+
+def test_trigger_runs_carry_its_run_options(
+    client: mlplane.Client, project: str, platform: Platform
+) -> None:
+    trigger = client.pipelines.create_trigger(
+        project, "on-any", SOURCE, "data.version.created", executor="ray"
+    )
+    assert (trigger.run_options.executor, trigger.run_options.address) == ("ray", None)
+    client.datasets.push(pa.table({"id": [1]}), "orders", project=project)
+    with platform.db.write() as session:
+        created = service.tick_triggers(session)
+    run = client.pipelines.get_run(project, created[0])
+    assert run.run_options.executor == "ray"
+
+
+def test_schedule_and_trigger_run_locally_by_default(client: mlplane.Client, project: str) -> None:
+    schedule = client.pipelines.create_schedule(project, "plain", SOURCE, "0 * * * *")
+    trigger = client.pipelines.create_trigger(project, "plain", SOURCE, "data.version.created")
+    assert schedule.run_options.executor == trigger.run_options.executor == "local"
+    assert schedule.run_options.address is None
+
+
+@pytest.mark.parametrize(
+    ("run_options", "field"),
+    [({"executor": "local", "address": "10.0.0.5:6379"}, "address"), ({"executor": "k8s"}, "")],
+)
+def test_create_schedule_rejects_bad_run_options(
+    client: mlplane.Client, project: str, run_options: dict[str, str], field: str
+) -> None:
+    body = {"name": "bad", "source": SOURCE, "cron": "0 * * * *", "run_options": run_options}
+    for path in ("pipeline-schedules", "pipeline-triggers"):
+        payload = dict(body, event="data.version.created") if "trigger" in path else body
+        if "trigger" in path:
+            payload.pop("cron")
+        with pytest.raises(ApiError) as refused:
+            client.transport.request("POST", f"/api/v1/projects/{project}/{path}", json=payload)
+        assert refused.value.status == 422
+        assert "run_options" in refused.value.detail
+        assert field in refused.value.detail
+    assert client.pipelines.list_schedules(project) == []
+    assert client.pipelines.list_triggers(project) == []
+
+
+def test_launch_fails_run_whose_executor_is_unusable(
+    client: mlplane.Client, project: str, platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    due = client.pipelines.create_schedule(
+        project, "no-cluster", SOURCE, "0 * * * *", executor="ray"
+    ).next_run_at
+    run_id = _tick(platform, due)[0]
+    with pytest.raises(ValueError, match="needs the cluster's address"):
+        launch(project, run_id, client=client)
+    run = client.pipelines.get_run(project, run_id)
+    assert run.state == RunState.FAILED
+    assert "cannot reach the ray executor" in (run.error or "")

@@ -96,3 +96,57 @@ def test_schedules_create_list_delete(home: Path, tmp_path: Path) -> None:
     assert code == 0
     code, out = _mlplane(home, "pipelines", "schedules", "list", "-p", "scheduled")
     assert json.loads(out) == []
+
+
+def test_schedules_and_triggers_create_with_ray_executor(home: Path) -> None:
+    _mlplane(home, "projects", "create", "on-ray")
+    on_ray = ["--executor", "ray", "--address", "10.0.0.5:6379", "-p", "on-ray"]
+    code, out = _mlplane(
+        home,
+        "pipelines",
+        "schedules",
+        "create",
+        "nightly",
+        "flow.py:f",
+        "--cron",
+        "0 3 * * *",
+        *on_ray,
+    )
+    assert code == 0, out
+    assert json.loads(out)["run_options"] == {"executor": "ray", "address": "10.0.0.5:6379"}
+    code, out = _mlplane(
+        home,
+        "pipelines",
+        "triggers",
+        "create",
+        "on-data",
+        "flow.py:f",
+        "--event",
+        "data.version.created",
+        *on_ray,
+    )
+    assert code == 0, out
+    assert json.loads(out)["run_options"] == {"executor": "ray", "address": "10.0.0.5:6379"}
+
+
+def test_schedules_create_refuses_address_for_local_executor(home: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "--home",
+            str(home),
+            "pipelines",
+            "schedules",
+            "create",
+            "nightly",
+            "flow.py:f",
+            "--cron",
+            "0 3 * * *",
+            "--address",
+            "10.0.0.5:6379",
+            "-p",
+            "nowhere",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "only the ray executor takes an address" in result.stderr

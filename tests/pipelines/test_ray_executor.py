@@ -220,3 +220,37 @@ def test_run_and_resume_on_ray_from_cli(
         "square": "reused",
         "checked": "succeeded",
     }
+
+
+def test_scheduled_run_executes_on_the_ray_cluster_its_schedule_names(
+    client: mlplane.Client, project: str, home: Path, ray_address: str, script: Path, tmp_path: Path
+) -> None:
+    from mlplane.core.settings import load_settings
+    from mlplane.pipelines import service
+    from mlplane.pipelines.launch import launch
+    from mlplane.server.platform import Platform
+
+    schedule = client.pipelines.create_schedule(
+        project,
+        "nightly-on-ray",
+        f"{script}:mixed",
+        "0 3 * * *",
+        params={"counter": str(tmp_path / "scheduled-attempts")},
+        executor="ray",
+        address=ray_address,
+    )
+    platform = Platform(load_settings(home))
+    try:
+        with platform.db.write() as session:
+            (run_id,) = service.tick_schedules(session, schedule.next_run_at)
+    finally:
+        platform.close()
+    result = launch(project, run_id, client=client)
+    assert result.state == "succeeded", result.error
+    assert result.result == {"total": 14, "on_ray": True}
+    run = client.pipelines.get_run(project, run_id)
+    assert (run.origin, run.run_options.executor, run.run_options.address) == (
+        "schedule",
+        "ray",
+        ray_address,
+    )

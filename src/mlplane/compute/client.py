@@ -18,6 +18,7 @@ from mlplane.compute.schemas import (
     LogLine,
     Pool,
     ProjectQuota,
+    Study,
 )
 from mlplane.tracking.client.projects import default_project
 
@@ -115,6 +116,15 @@ class Jobs:
             if deadline is not None and time.monotonic() > deadline:
                 raise TimeoutError(f"job {job_id} is still {job.status.value} after {timeout} s")
             time.sleep(interval)
+
+    def list_studies(self, *, project: str | None = None) -> builtins.list[Study]:
+        """The project's hyper-parameter searches (`mlplane tune`), most recent first."""
+        path = f"/api/v1/projects/{default_project(project)}/studies"
+        return [Study.model_validate(item) for item in self._transport.json("GET", path)]
+
+    def get_study(self, name: str, *, project: str | None = None) -> Study:
+        path = f"/api/v1/projects/{default_project(project)}/studies/{name}"
+        return Study.model_validate(self._transport.json("GET", path))
 
     def quota(self, *, project: str | None = None) -> ProjectQuota:
         path = f"/api/v1/projects/{default_project(project)}/compute-quota"

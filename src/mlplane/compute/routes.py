@@ -18,6 +18,7 @@ from mlplane.compute.schemas import (
     PoolUpdate,
     ProjectQuota,
     Quota,
+    Study,
 )
 from mlplane.core.pagination import Page
 from mlplane.server.deps import PlatformDep, PrincipalDep
@@ -129,3 +130,15 @@ def get_project_cost(
 ) -> CostReport:
     with platform.db.read() as session:
         return service.project_cost(session, principal, project, days)
+
+
+@router.get("/projects/{project}/studies")
+def list_studies(project: str, platform: PlatformDep, principal: PrincipalDep) -> list[Study]:
+    with platform.db.read() as session:
+        return service.list_studies(session, principal, project)
+
+
+@router.get("/projects/{project}/studies/{name}")
+def get_study(project: str, name: str, platform: PlatformDep, principal: PrincipalDep) -> Study:
+    with platform.db.read() as session:
+        return service.get_study(session, principal, project, name)

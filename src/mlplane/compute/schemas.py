@@ -277,3 +277,36 @@ class CostReport(BaseModel):
     jobs: int
     days: list[CostDay]
     by_project: dict[str, float] = Field(default_factory=dict)
+
+
+# A hyper-parameter search's trial jobs carry these variables, so the platform knows its
+# studies from the jobs alone (the Optuna storage stays with whoever runs the search).
+STUDY_VARIABLE = "MLPLANE_STUDY"
+STUDY_METRIC_VARIABLE = "MLPLANE_STUDY_METRIC"
+STUDY_DIRECTION_VARIABLE = "MLPLANE_STUDY_DIRECTION"
+TRIAL_NUMBER_VARIABLE = "MLPLANE_TRIAL_NUMBER"
+TRIAL_PARAMS_VARIABLE = "MLPLANE_TRIAL_PARAMS"
+
+
+class StudyTrial(BaseModel):
+    number: int
+    job_id: str
+    run_id: str | None
+    status: JobStatus
+    params: dict[str, Any]
+    value: float | None = Field(description="The metric the trial's run logged last, if any.")
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class Study(BaseModel):
+    """A hyper-parameter search: its trials, as the platform saw them run."""
+
+    name: str
+    project: str
+    metric: str
+    direction: str = Field(description="minimize or maximize")
+    trials: list[StudyTrial]
+    best: StudyTrial | None
+    created_at: datetime
+    updated_at: datetime

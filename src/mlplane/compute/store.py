@@ -172,3 +172,14 @@ def finished_jobs_since(
     if project_ids is not None:
         query = query.where(JobRow.project_id.in_(project_ids))
     return session.scalars(query.order_by(JobRow.created_at)).all()
+
+
+def list_trial_jobs(session: Session, project_id: str, limit: int) -> Sequence[JobRow]:
+    """A project's jobs named as search trials are (`STUDY-trial-N`), oldest first."""
+    query = (
+        select(JobRow)
+        .where(JobRow.project_id == project_id, JobRow.name.contains("-trial-"))
+        .order_by(JobRow.created_at, JobRow.id)
+        .limit(limit)
+    )
+    return session.scalars(query).all()

@@ -21,15 +21,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlplane.client.resolve import home_path
-from mlplane.compute.schemas import Job, JobSpec
+from mlplane.compute.schemas import (
+    STUDY_DIRECTION_VARIABLE,
+    STUDY_METRIC_VARIABLE,
+    STUDY_VARIABLE,
+    TRIAL_NUMBER_VARIABLE,
+    TRIAL_PARAMS_VARIABLE,
+    Job,
+    JobSpec,
+)
 
 if TYPE_CHECKING:
     import optuna
 
     from mlplane.client.client import Client
 
-PARAMS_VARIABLE = "MLPLANE_TRIAL_PARAMS"
-STUDY_TAG = "mlplane.study"
+PARAMS_VARIABLE = TRIAL_PARAMS_VARIABLE
 
 
 def trial_params() -> dict[str, Any]:
@@ -76,13 +83,25 @@ def _suggest(trial: optuna.Trial, name: str, spec: Mapping[str, Any]) -> Any:
 
 
 def _trial_spec(
-    base: Mapping[str, Any], study: str, number: int, params: dict[str, Any]
+    base: Mapping[str, Any],
+    study: str,
+    number: int,
+    params: dict[str, Any],
+    metric: str,
+    direction: str,
 ) -> dict[str, Any]:
     spec = dict(base)
     spec["name"] = f"{study}-trial-{number}"
     spec["experiment"] = spec.get("experiment") or study
     spec["params"] = {**dict(spec.get("params", {})), **params}
-    spec["env"] = {**dict(spec.get("env", {})), PARAMS_VARIABLE: json.dumps(params)}
+    spec["env"] = {
+        **dict(spec.get("env", {})),
+        PARAMS_VARIABLE: json.dumps(params),
+        STUDY_VARIABLE: study,
+        STUDY_METRIC_VARIABLE: metric,
+        STUDY_DIRECTION_VARIABLE: direction,
+        TRIAL_NUMBER_VARIABLE: str(number),
+    }
     return spec
 
 
@@ -142,7 +161,8 @@ def tune(
             try:
                 params = {key: _suggest(trial, key, spec) for key, spec in space.items()}
                 submitted = client.jobs.submit(
-                    _trial_spec(base, name, trial.number, params), project=project
+                    _trial_spec(base, name, trial.number, params, metric, direction),
+                    project=project,
                 )
             except Exception:
                 optuna_study.tell(trial, state=optuna.trial.TrialState.FAIL)

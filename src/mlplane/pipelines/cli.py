@@ -13,6 +13,7 @@ from mlplane.cli.output import api_errors, print_item, print_items, print_messag
 
 if TYPE_CHECKING:
     from mlplane.client.client import Client
+    from mlplane.pipelines.recording import RunRecorder
     from mlplane.pipelines.runner import PipelineResult
     from mlplane.pipelines.schemas import StepState
 
@@ -60,6 +61,21 @@ AddressOption = Annotated[
 ParamOption = Annotated[
     list[str] | None, typer.Option("--param", help="NAME=VALUE, repeatable; VALUE may be JSON.")
 ]
+
+
+def _check_run_options(executor: str, address: str | None) -> None:
+    """Refuse a bad --executor/--address here, as the platform would, with the option named."""
+    from pydantic import ValidationError
+
+    from mlplane.pipelines.schemas import RunOptions
+
+    try:
+        RunOptions.model_validate({"executor": executor, "address": address})
+    except ValidationError as error:
+        first = error.errors()[0]
+        hint = "--executor" if first["loc"] else "--address"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise typer.BadParameter(message, param_hint=hint) from error
 
 
 def _project(project: str | None) -> str:
@@ -112,8 +128,8 @@ class _Progress:
         self.live.update(self._table())
 
 
-def _pipeline_client() -> Client:
-    from mlplane.pipelines.local_app import pipeline_client
+def _pipeline_client() -> Client | RunRecorder:
+    from mlplane.pipelines.local_recorder import pipeline_client
 
     settings = options()
     return pipeline_client(settings.url, settings.token, settings.home)
@@ -256,6 +272,8 @@ def create_schedule(
     catch_up: Annotated[str, typer.Option(help="none, latest or all missed times.")] = "none",
     allow_overlap: Annotated[bool, typer.Option(help="Start even while one runs.")] = False,
     param: ParamOption = None,
+    executor: ExecutorOption = "local",
+    address: AddressOption = None,
     project: ProjectOption = None,
 ) -> None:
     """Run a pipeline on a cron schedule (evaluated by the worker)."""
@@ -266,6 +284,7 @@ def create_schedule(
         source = f"{Path(location).resolve()}:{attribute}"
     elif source.endswith((".yaml", ".yml")):
         source = str(Path(source).resolve())
+    _check_run_options(executor, address)
     with api_errors():
         schedule = client().pipelines.create_schedule(
             _project(project),
@@ -276,6 +295,8 @@ def create_schedule(
             catch_up=catch_up,
             no_overlap=not allow_overlap,
             params=parse_params(param),
+            executor=executor,
+            address=address,
         )
     print_item(schedule)
 
@@ -308,6 +329,8 @@ def create_trigger(
         list[str] | None, typer.Option("--map", help="PARAM=FIELD: parameter from the event.")
     ] = None,
     param: ParamOption = None,
+    executor: ExecutorOption = "local",
+    address: AddressOption = None,
     project: ProjectOption = None,
 ) -> None:
     """Start a pipeline when an event happens (a dataset version, a model version, an alert)."""
@@ -317,6 +340,7 @@ def create_trigger(
     if separator and location.endswith(".py"):
         source = f"{Path(location).resolve()}:{attribute}"
     param_map = {key: str(value) for key, value in parse_params(map_).items()}
+    _check_run_options(executor, address)
     with api_errors():
         trigger = client().pipelines.create_trigger(
             _project(project),
@@ -326,6 +350,8 @@ def create_trigger(
             match=parse_params(match),
             param_map=param_map,
             params=parse_params(param),
+            executor=executor,
+            address=address,
         )
     print_item(trigger)
 

@@ -88,8 +88,18 @@ class Pipelines:
     # Schedules
 
     def create_schedule(
-        self, project: str, name: str, source: str, cron: str, **fields: Any
+        self,
+        project: str,
+        name: str,
+        source: str,
+        cron: str,
+        *,
+        executor: str | None = None,
+        address: str | None = None,
+        **fields: Any,
     ) -> Schedule:
+        """`executor`/`address` choose where its runs' steps execute (local, or ray at address)."""
+        fields = _with_run_options(fields, executor, address)
         body = ScheduleCreate(name=name, source=source, cron=cron, **fields).model_dump(mode="json")
         return Schedule.model_validate(
             self._transport.json("POST", f"{self._base(project)}/pipeline-schedules", json=body)
@@ -110,8 +120,18 @@ class Pipelines:
     # Triggers
 
     def create_trigger(
-        self, project: str, name: str, source: str, event: str, **fields: Any
+        self,
+        project: str,
+        name: str,
+        source: str,
+        event: str,
+        *,
+        executor: str | None = None,
+        address: str | None = None,
+        **fields: Any,
     ) -> Trigger:
+        """`executor`/`address` choose where its runs' steps execute (local, or ray at address)."""
+        fields = _with_run_options(fields, executor, address)
         body = TriggerCreate(name=name, source=source, event=event, **fields).model_dump(
             mode="json"
         )
@@ -125,3 +145,13 @@ class Pipelines:
 
     def delete_trigger(self, project: str, name: str) -> None:
         self._transport.request("DELETE", f"{self._base(project)}/pipeline-triggers/{name}")
+
+
+def _with_run_options(
+    fields: dict[str, Any], executor: str | None, address: str | None
+) -> dict[str, Any]:
+    if executor is None and address is None:
+        return fields
+    if "run_options" in fields:
+        raise TypeError("pass either run_options or executor/address, not both")
+    return {**fields, "run_options": {"executor": executor or "local", "address": address}}

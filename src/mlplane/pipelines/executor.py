@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import queue
-from typing import Protocol
+from typing import Any, Protocol
 
 from mlplane.pipelines.workers import Completion, Task, shared_pool
 
@@ -19,6 +19,9 @@ EXECUTORS = ("local", "ray")
 class Executor(Protocol):
     def submit(self, task: Task, results: queue.SimpleQueue[Completion]) -> None:
         """Start `task`; its `Completion` (value, failure or timeout) goes to `results`."""
+
+    def refusal(self, resources: dict[str, Any]) -> str | None:
+        """Why a step with these resources can never run here (checked before a run), or None."""
 
 
 def get_executor(kind: str | Executor | None = None, address: str | None = None) -> Executor:

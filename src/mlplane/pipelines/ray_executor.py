@@ -98,6 +98,14 @@ class RayExecutor:
         self._in_flight: dict[int, _InFlight] = {}
         self._lock = threading.Lock()
 
+    def refusal(self, resources: dict[str, Any]) -> str | None:
+        """Only resources that do not parse: what the cluster has is Ray's to schedule."""
+        try:
+            task_options(resources)
+        except (TypeError, ValueError) as error:
+            return f"has invalid resources: {error}"
+        return None
+
     def submit(self, task: Task, results: queue.SimpleQueue[Completion]) -> None:
         entry = _InFlight(task, results)
         with self._lock:

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import queue
 import threading
+from typing import TYPE_CHECKING
 
 from mlplane.pipelines.schemas import StepReport
 
+if TYPE_CHECKING:
+    from mlplane.pipelines.recording import RunRecorder
+
 
 class Reporter:
-    def __init__(self, client: object, project: str, run_id: str) -> None:
-        from mlplane.client.client import Client
-
-        assert isinstance(client, Client)
+    def __init__(self, client: RunRecorder, project: str, run_id: str) -> None:
         self._client = client
         self._project = project
         self._run_id = run_id

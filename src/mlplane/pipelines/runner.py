@@ -26,8 +26,11 @@ from mlplane.pipelines.dsl import Node, Pipeline, StepOutput
 from mlplane.pipelines.executor import Executor, get_executor
 from mlplane.pipelines.graph import check_graph
 from mlplane.pipelines.reporter import Reporter
+from mlplane.pipelines.resources import StepRefused
 from mlplane.pipelines.schemas import (
+    ExecutorKind,
     PipelineRunCreate,
+    RunOptions,
     RunState,
     StepReport,
     StepSpec,
@@ -39,12 +42,12 @@ from mlplane.pipelines.workers import Completion, Task
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from mlplane.client.client import Client
+    from mlplane.pipelines.recording import RunRecorder
 
 StepListener = Callable[[str, StepState, dict[str, Any]], None]
 
 _task_ids = itertools.count(1)
-_default_client: Client | None = None
+_default_client: RunRecorder | None = None
 _default_client_lock = threading.Lock()
 
 
@@ -70,12 +73,12 @@ class PipelineResult:
         return self
 
 
-def default_client() -> Client:
-    """One client per process: the platform it resolves to, else the lean app in-process."""
+def default_client() -> RunRecorder:
+    """One per process: the platform it resolves to, else the home's database directly."""
     global _default_client
     with _default_client_lock:
         if _default_client is None:
-            from mlplane.pipelines.local_app import pipeline_client
+            from mlplane.pipelines.local_recorder import pipeline_client
 
             _default_client = pipeline_client()
         return _default_client
@@ -108,6 +111,23 @@ def source_of(pipeline: Pipeline) -> str:
     except TypeError:
         path = None
     return f"{path}:{pipeline.function.__name__}" if path else ""
+
+
+def run_options_of(executor: Executor) -> RunOptions:
+    """What a run records about where its steps execute."""
+    address = getattr(executor, "address", None)
+    if isinstance(address, str):
+        return RunOptions(executor=ExecutorKind.RAY, address=address)
+    return RunOptions()
+
+
+def check_resources(nodes: dict[str, Node], executor: Executor) -> None:
+    """Refuse, before anything is recorded, a run with a step the executor can never run."""
+    for step in {node.step.name: node.step for node in nodes.values()}.values():
+        if step.options.resources:
+            refused = executor.refusal(step.options.resources)
+            if refused is not None:
+                raise StepRefused(f"step {step.name!r} {refused}")
 
 
 def step_specs(nodes: dict[str, Node]) -> list[StepSpec]:
@@ -143,7 +163,7 @@ class _Progress:
 class _Execution:
     def __init__(
         self,
-        client: Client,
+        client: RunRecorder,
         project: str,
         run_id: str,
         nodes: dict[str, Node],
@@ -363,7 +383,14 @@ class _Execution:
             self._start(ready)
 
 
-def _ensure_project(client: Client, project: str) -> None:
+def _default_project() -> str:
+    # Imported only when needed: the SDK's project module brings the HTTP client with it.
+    from mlplane.tracking.client.projects import default_project
+
+    return default_project()
+
+
+def _ensure_project(client: RunRecorder, project: str) -> None:
     from mlplane.client.errors import ApiError
 
     try:
@@ -383,7 +410,7 @@ def run_pipeline(
     params: dict[str, Any] | None,
     *,
     project: str | None = None,
-    client: Client | None = None,
+    client: RunRecorder | None = None,
     resume_from: str | None = None,
     queued_run_id: str | None = None,
     on_step: StepListener | None = None,
@@ -395,11 +422,9 @@ def run_pipeline(
     `executor` is `local` (the default: warm worker processes here) or `ray` (Ray tasks on
     the cluster at `address`, else RAY_ADDRESS), or an `Executor`.
     """
-    from mlplane.tracking.client.projects import default_project
-
     runs_on = get_executor(executor, address)
     client = client or default_client()
-    project = project or pipeline.project or default_project()
+    project = project or pipeline.project or _default_project()
     reused: dict[str, tuple[str, str]] = {}
     if resume_from is not None:
         previous = client.pipelines.get_run(project, resume_from)
@@ -415,12 +440,14 @@ def run_pipeline(
     values = pipeline.parameters(params)
     nodes, returned = pipeline.build(values)
     check_graph(nodes)
+    check_resources(nodes, runs_on)
     data = PipelineRunCreate(
         pipeline=pipeline.name,
         source=source_of(pipeline),
         params=values,
         steps=step_specs(nodes),
         resumed_from=resume_from,
+        run_options=run_options_of(runs_on),
     )
     if queued_run_id is not None:
         run = client.pipelines.start_run(project, queued_run_id, data)

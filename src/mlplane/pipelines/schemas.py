@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from mlplane.core.names import Name
 
@@ -39,6 +39,30 @@ class StepState(StrEnum):
         return self in (StepState.SUCCEEDED, StepState.CACHED, StepState.REUSED)
 
 
+class ExecutorKind(StrEnum):
+    LOCAL = "local"  # warm worker processes next to the runner
+    RAY = "ray"  # Ray tasks on a Ray cluster
+
+
+class RunOptions(BaseModel):
+    """Where a run's steps execute; schedules and triggers keep these for the runs they start."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    executor: ExecutorKind = ExecutorKind.LOCAL
+    address: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = Field(
+        default=None,
+        description="Ray cluster for the ray executor: HOST:6379 or ray://HOST:10001 "
+        "(default: the runner's RAY_ADDRESS).",
+    )
+
+    @model_validator(mode="after")
+    def _address_only_for_ray(self) -> RunOptions:
+        if self.address is not None and self.executor != ExecutorKind.RAY:
+            raise ValueError("address: only the ray executor takes an address")
+        return self
+
+
 class StepSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -62,6 +86,7 @@ class PipelineRunCreate(BaseModel):
     steps: list[StepSpec] = Field(default_factory=list)
     resumed_from: str | None = None
     queued: bool = Field(default=False, description="Queue it for the worker to start.")
+    run_options: RunOptions = Field(default_factory=RunOptions)
 
 
 class StepReport(BaseModel):
@@ -133,6 +158,7 @@ class PipelineRun(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     created_by: str
+    run_options: RunOptions = Field(default_factory=RunOptions)
     steps: list[StepRun] = Field(default_factory=list)
 
 
@@ -185,6 +211,7 @@ class ScheduleCreate(BaseModel):
     catch_up: CatchUp = CatchUp.NONE
     no_overlap: bool = True
     enabled: bool = True
+    run_options: RunOptions = Field(default_factory=RunOptions)
 
 
 class Schedule(BaseModel):
@@ -198,6 +225,7 @@ class Schedule(BaseModel):
     catch_up: CatchUp
     no_overlap: bool
     enabled: bool
+    run_options: RunOptions
     next_run_at: datetime
     last_run_at: datetime | None
     last_run_id: str | None
@@ -219,6 +247,7 @@ class TriggerCreate(BaseModel):
         default_factory=dict, description="Pipeline parameter <- event payload field."
     )
     enabled: bool = True
+    run_options: RunOptions = Field(default_factory=RunOptions)
 
 
 class Trigger(BaseModel):
@@ -231,6 +260,7 @@ class Trigger(BaseModel):
     params: dict[str, Any]
     param_map: dict[str, str]
     enabled: bool
+    run_options: RunOptions
     last_event_id: int
     last_run_id: str | None
     created_at: datetime

@@ -38,6 +38,8 @@ class PipelineRunRow(Base):
     origin_id: Mapped[str | None] = mapped_column(String(32), index=True)
     tracking_run_id: Mapped[str | None] = mapped_column(String(32))
     resumed_from: Mapped[str | None] = mapped_column(String(32))
+    # Where the steps execute (RunOptions); null on runs recorded before it existed: local.
+    run_options: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -85,6 +87,7 @@ class ScheduleRow(Base):
     catch_up: Mapped[str] = mapped_column(String(16))
     no_overlap: Mapped[bool] = mapped_column(Boolean)
     enabled: Mapped[bool] = mapped_column(Boolean)
+    run_options: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     next_run_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     last_run_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_run_id: Mapped[str | None] = mapped_column(String(32))
@@ -105,6 +108,7 @@ class TriggerRow(Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
     param_map: Mapped[dict[str, str]] = mapped_column(JSON)
     enabled: Mapped[bool] = mapped_column(Boolean)
+    run_options: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The newest event this trigger has looked at; it starts at the newest when created.
     last_event_id: Mapped[int] = mapped_column(BigInteger)
     last_run_id: Mapped[str | None] = mapped_column(String(32))

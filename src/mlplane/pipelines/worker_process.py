@@ -1,7 +1,8 @@
 """The body of a warm worker process: read a task, run it, write the result, repeat.
 
 Frames are a 4-byte big-endian length then a pickle. A function arrives once, pickled by
-value with cloudpickle, and is kept by its digest so later tasks send only the digest.
+value with cloudpickle, and is kept by its digest so later tasks send only the digest. A task
+is (digest, function or None, args, kwargs, environment variables for the step or None).
 """
 
 from __future__ import annotations
@@ -42,9 +43,12 @@ def serve(reader: BinaryIO, writer: BinaryIO) -> None:
     functions: dict[str, Any] = {}
     while True:
         try:
-            digest, function_bytes, args, kwargs = read_frame(reader)
+            digest, function_bytes, args, kwargs, environment = read_frame(reader)
         except EOFError:
             return
+        # A step's environment (the GPUs it was given) lasts as long as the step.
+        saved = {name: os.environ.get(name) for name in environment or {}}
+        os.environ.update(environment or {})
         try:
             if function_bytes is not None:
                 functions[digest] = pickle.loads(function_bytes)
@@ -52,6 +56,12 @@ def serve(reader: BinaryIO, writer: BinaryIO) -> None:
             reply: tuple[bool, Any] = (True, value)
         except BaseException as error:  # the step's failure is the result, not the worker's
             reply = (False, (type(error).__name__, str(error), traceback.format_exc()))
+        finally:
+            for name, value_before in saved.items():
+                if value_before is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value_before
         try:
             write_frame(writer, reply, cloudpickle.dumps)
         except Exception as error:

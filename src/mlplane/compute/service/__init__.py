@@ -26,6 +26,7 @@ from mlplane.compute.service.pools import (
     update_pool,
 )
 from mlplane.compute.service.quotas import get_quota, set_quota
+from mlplane.compute.service.studies import get_study, list_studies, param_importance
 
 __all__ = [
     "DEFAULT_POOL",
@@ -42,8 +43,11 @@ __all__ = [
     "get_logs",
     "get_pool",
     "get_quota",
+    "get_study",
     "list_jobs",
     "list_pools",
+    "list_studies",
+    "param_importance",
     "pending_work",
     "platform_cost",
     "project_cost",

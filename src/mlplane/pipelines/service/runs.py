@@ -23,12 +23,14 @@ from mlplane.core.ids import new_id
 from mlplane.core.pagination import Page, check_max_results, decode_page_token, encode_page_token
 from mlplane.governance.schemas import Principal, Role
 from mlplane.pipelines import store
+from mlplane.pipelines.resources import StepRequest
 from mlplane.pipelines.schemas import (
     CachedKeys,
     CacheHits,
     PipelineRun,
     PipelineRunCreate,
     PipelineRunFinish,
+    RunOptions,
     RunState,
     StepOutput,
     StepReport,
@@ -65,6 +67,7 @@ def run_view(row: PipelineRunRow, project: str, steps: list[StepRunRow] | None) 
         started_at=row.started_at,
         finished_at=row.finished_at,
         created_by=row.created_by,
+        run_options=RunOptions.model_validate(row.run_options or {}),
         steps=[step_view(step) for step in steps or []],
     )
 
@@ -75,6 +78,12 @@ def _check_steps(data: PipelineRunCreate) -> None:
         raise InvalidInput("steps: step names must be unique")
     known = set(names)
     for spec in data.steps:
+        try:
+            StepRequest.of(spec.resources)
+        except ValueError as error:
+            raise InvalidInput(
+                f"steps: step {spec.name!r} has invalid resources: {error}"
+            ) from error
         for parent in spec.upstream:
             if parent not in known:
                 raise InvalidInput(f"steps: step {spec.name!r} depends on unknown step {parent!r}")
@@ -144,6 +153,7 @@ def create_run(
         origin_id=origin_id,
         tracking_run_id=None,
         resumed_from=data.resumed_from,
+        run_options=data.run_options.model_dump(mode="json"),
         created_at=now,
         started_at=None if data.queued else now,
         finished_at=None,
