@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -31,6 +32,16 @@ def scale(values: list[int], factor: int) -> list[int]:
 @step(cache=False)
 def uncached_total(values: list[int]) -> int:
     return sum(values)
+
+
+@step(cache=False)
+def platform_of_step() -> dict[str, str]:
+    return {name: os.environ.get(name, "") for name in ("MLPLANE_HOME", "MLPLANE_PROJECT")}
+
+
+@pipeline
+def where_steps_run() -> dict[str, str]:
+    return platform_of_step()
 
 
 @pipeline

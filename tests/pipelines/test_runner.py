@@ -28,6 +28,20 @@ def test_run_fan_out_records_run_and_steps(client: mlplane.Client, project: str)
     assert output.output_format == "json"
 
 
+def test_run_points_steps_at_its_platform_and_project(
+    client: mlplane.Client,
+    project: str,
+    home: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Warm workers keep the environment they started with; each step is told anew.
+    monkeypatch.setenv("MLPLANE_HOME", str(tmp_path / "elsewhere"))
+    monkeypatch.delenv("MLPLANE_PROJECT", raising=False)
+    result = steps.where_steps_run.run({}, project=project, client=client)
+    assert result.result == {"MLPLANE_HOME": str(home.resolve()), "MLPLANE_PROJECT": project}
+
+
 def test_run_creates_tracking_run_with_params(client: mlplane.Client, project: str) -> None:
     result = steps.fan_out.run({"count": 2}, project=project, client=client)
     run = client.pipelines.get_run(project, result.run_id)

@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlplane.client.resolve import resolve_target
+from mlplane.client.resolve import Target, resolve_target
 from mlplane.client.transport import Transport
 
 if TYPE_CHECKING:
@@ -41,6 +41,11 @@ class Client:
     @property
     def url(self) -> str:
         return self.transport.base_url
+
+    @property
+    def target(self) -> Target:
+        """The platform this client talks to."""
+        return self.transport.target
 
     def health(self) -> dict[str, Any]:
         result: dict[str, Any] = self.transport.json("GET", "/api/v1/health")

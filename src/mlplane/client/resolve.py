@@ -14,12 +14,23 @@ from pathlib import Path
 
 DEFAULT_HOME = "~/.mlplane"
 
+# The project SDK calls act on when they name none.
+PROJECT_VARIABLE = "MLPLANE_PROJECT"
+
 
 @dataclass(frozen=True)
 class Target:
     url: str | None
     token: str | None
     home: Path
+
+    def environment(self) -> dict[str, str]:
+        """Variables that point another process's SDK at this platform (empty means unset)."""
+        return {
+            "MLPLANE_URL": self.url or "",
+            "MLPLANE_TOKEN": self.token or "",
+            "MLPLANE_HOME": str(self.home),
+        }
 
 
 def home_path(home: str | Path | None = None) -> Path:

@@ -9,14 +9,13 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from mlplane.client.resolve import PROJECT_VARIABLE
 from mlplane.data.client import transfer
 from mlplane.data.engine.sql_names import parse_reference
 from mlplane.data.schemas.versions import DatasetVersion, VersionCreated
 
 if TYPE_CHECKING:
     from mlplane.client.client import Client
-
-PROJECT_VARIABLE = "MLPLANE_PROJECT"
 
 
 def _project(project: str | None) -> str:

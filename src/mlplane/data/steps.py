@@ -62,7 +62,7 @@ def platform_client() -> Client:
 
 
 def _project(project: str | None) -> str:
-    from mlplane.data.sdk import PROJECT_VARIABLE
+    from mlplane.client.resolve import PROJECT_VARIABLE
 
     found = project or os.environ.get(PROJECT_VARIABLE)
     if not found:

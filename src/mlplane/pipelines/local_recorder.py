@@ -201,8 +201,8 @@ class LocalRecorder:
         prepare_home(settings, platform.db)
         atexit.register(platform.close)
         # Preparing the home made its administrator token, if it was new.
-        secret = resolve_target(None, token, home, in_process=True).token or ""
-        calls = _Calls(platform, _principal(platform, secret))
+        self.target = resolve_target(None, token, home, in_process=True)
+        calls = _Calls(platform, _principal(platform, self.target.token or ""))
         self._calls = calls
         self._pipelines = LocalPipelines(calls)
         self._projects = LocalProjects(calls)

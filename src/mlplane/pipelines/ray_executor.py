@@ -115,6 +115,10 @@ class RayExecutor:
         except (TypeError, ValueError) as error:
             self._finish(task.id, False, ("InvalidResources", f"step resources: {error}", ""))
             return
+        # A step's SDK calls reach the platform over HTTP only: a cluster's machines cannot
+        # use a home's in-process app.
+        if task.environment.get("MLPLANE_URL"):
+            options["runtime_env"] = {"env_vars": dict(task.environment)}
         try:
             function = self._function(task)
             ref = self._remote.options(**options).remote(function, task.args, task.kwargs)

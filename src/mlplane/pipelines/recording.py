@@ -6,7 +6,7 @@ this process, when no platform runs) both answer it.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mlplane.pipelines.schemas import (
     CacheHits,
@@ -15,6 +15,9 @@ from mlplane.pipelines.schemas import (
     StepOutput,
     StepReport,
 )
+
+if TYPE_CHECKING:
+    from mlplane.client.resolve import Target
 
 
 class PipelineRecords(Protocol):
@@ -51,3 +54,8 @@ class RunRecorder(Protocol):
 
     @property
     def projects(self) -> ProjectRecords: ...
+
+    @property
+    def target(self) -> Target:
+        """The platform: steps' own SDK calls go to the same one."""
+        ...

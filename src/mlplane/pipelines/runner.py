@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mlplane.client.resolve import PROJECT_VARIABLE
 from mlplane.pipelines.cache import cache_key
 from mlplane.pipelines.dsl import Node, Pipeline, StepOutput
 from mlplane.pipelines.executor import Executor, get_executor
@@ -186,6 +187,8 @@ class _Execution:
         self.delayed: list[tuple[float, int, str, int]] = []
         self.first_error: str | None = None
         self.reporter = Reporter(client, project, run_id)
+        # Warm workers outlive one run: each step is told the platform and project anew.
+        self.step_environment = {**client.target.environment(), PROJECT_VARIABLE: project}
         # One question up front instead of one per step: which keys have an output at all.
         cached_steps = sorted({n.step.name for n in nodes.values() if n.step.options.cache})
         self.cached_keys = (
@@ -296,6 +299,7 @@ class _Execution:
             kwargs=_resolve(node.kwargs, self.values),
             timeout=node.step.options.timeout,
             resources=node.step.options.resources,
+            environment=self.step_environment,
         )
         self.in_flight[task.id] = (name, index)
         self.executor.submit(task, self.completions)

@@ -47,6 +47,8 @@ class Task:
     kwargs: dict[str, Any]
     timeout: float | None
     resources: dict[str, Any] = field(default_factory=dict)  # see resources.py
+    # Set while the step runs: the platform and project its own SDK calls go to.
+    environment: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -212,7 +214,9 @@ class WorkerPool:
         function_bytes = None
         if task.digest not in worker.known:
             function_bytes = cloudpickle.dumps(task.function)
-        environment = {"CUDA_VISIBLE_DEVICES": ",".join(gpus)} if request.gpus else None
+        environment = dict(task.environment)
+        if request.gpus:
+            environment["CUDA_VISIBLE_DEVICES"] = ",".join(gpus)
         try:
             frame = cloudpickle.dumps(
                 (task.digest, function_bytes, task.args, task.kwargs, environment)
