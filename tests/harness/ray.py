@@ -112,3 +112,20 @@ def ray_cluster(num_cpus: int = 2, timeout: float = 180.0) -> Iterator[str]:
                 continue
         log.close()
         shutil.rmtree(temp_dir, ignore_errors=True)
+
+
+def gcs_address(dashboard: str) -> str:
+    """The cluster address the dashboard at `dashboard` was started with (its command line)."""
+    port = dashboard.rsplit(":", 1)[1]
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            arguments = (entry / "cmdline").read_bytes().decode().split("\0")
+        except OSError:
+            continue
+        if f"--port={port}" in arguments:
+            for argument in arguments:
+                if argument.startswith("--gcs-address="):
+                    return argument.partition("=")[2]
+    raise RuntimeError(f"no Ray dashboard process listens on {dashboard}")

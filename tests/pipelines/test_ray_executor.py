@@ -15,7 +15,7 @@ from mlplane.cli.main import app
 from mlplane.pipelines.dsl import Pipeline
 from mlplane.pipelines.loader import load_pipeline
 from mlplane.pipelines.schemas import StepState
-from tests.harness.ray import ray_cluster
+from tests.harness.ray import gcs_address, ray_cluster
 from tests.harness.services import require_service
 
 # Steps defined in a script, as users write them: they reach Ray's workers by value.
@@ -81,23 +81,6 @@ def checked_sum(count: int = 3, flag: str = "") -> int:
 """
 
 
-def _gcs_address(dashboard: str) -> str:
-    """The cluster address the dashboard at `dashboard` was started with (its command line)."""
-    port = dashboard.rsplit(":", 1)[1]
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            arguments = (entry / "cmdline").read_bytes().decode().split("\0")
-        except OSError:
-            continue
-        if f"--port={port}" in arguments:
-            for argument in arguments:
-                if argument.startswith("--gcs-address="):
-                    return argument.partition("=")[2]
-    raise RuntimeError(f"no Ray dashboard process listens on {dashboard}")
-
-
 @pytest.fixture(scope="module")
 def ray_address() -> Iterator[str]:
     from mlplane.pipelines.ray_executor import close_ray_executor
@@ -109,7 +92,7 @@ def ray_address() -> Iterator[str]:
         require_service("Ray", str(error))
         raise
     try:
-        yield _gcs_address(dashboard)
+        yield gcs_address(dashboard)
     finally:
         close_ray_executor()
         cluster.__exit__(None, None, None)

@@ -21,9 +21,8 @@ from mlplane.serving.loading import ModelLoader
 from mlplane.serving.ray_backend import RayServeLoader, app_name
 from mlplane.serving.ray_backend.options import ReplicaOptions
 from tests.harness.ports import free_port
-from tests.harness.ray import ray_cluster
+from tests.harness.ray import gcs_address, ray_cluster
 from tests.harness.services import require_service
-from tests.pipelines.test_ray_executor import _gcs_address
 from tests.serving.conftest import Gate
 
 # Cluster start, joining it and the first deployment take a while on a small machine.
@@ -42,7 +41,7 @@ def ray_address() -> Iterator[str]:
         require_service("Ray", str(error))
         raise
     try:
-        yield _gcs_address(dashboard)
+        yield gcs_address(dashboard)
     finally:
         cluster.__exit__(None, None, None)
 
