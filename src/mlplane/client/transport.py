@@ -22,7 +22,11 @@ def _in_process_client(target: Target, timeout: float) -> httpx.Client:
 class Transport:
     def __init__(self, target: Target, timeout: float = DEFAULT_TIMEOUT) -> None:
         if target.url:
-            self.http = httpx.Client(base_url=target.url, timeout=timeout)
+            # An idle connection is reused only well within the server's keep-alive, so a
+            # request never races the server closing it ("disconnected without a response").
+            self.http = httpx.Client(
+                base_url=target.url, timeout=timeout, limits=httpx.Limits(keepalive_expiry=2.0)
+            )
         else:
             self.http = _in_process_client(target, timeout)
             # Hosting the app prepared the home, so its administrator token exists now.

@@ -18,6 +18,7 @@ from mlplane.core.settings import Settings, load_settings
 logger = logging.getLogger("mlplane.server")
 
 HEARTBEAT_INTERVAL = 5.0
+KEEP_ALIVE_SECONDS = 65
 PR_SET_PDEATHSIG = 1
 
 
@@ -40,6 +41,9 @@ def _uvicorn_server(app: Any, host: str, port: int) -> Any:
         log_config=None,
         access_log=False,
         lifespan="on",
+        # Longer than clients keep idle connections (the SDK: 2 s; others often 5 s), so a
+        # request is never sent on a connection the server is closing at that moment.
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         timeout_graceful_shutdown=5,
     )
     return uvicorn.Server(config)
