@@ -6,7 +6,9 @@ MLflow-compatible API) pass `project=None` and the project is found from the exp
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -19,6 +21,8 @@ from mlplane.tracking.store import experiments as experiment_store
 from mlplane.tracking.store import runs as run_store
 from mlplane.tracking.store.runs import RunState
 from mlplane.tracking.tables import ExperimentRow, RunRow
+
+Found = TypeVar("Found")
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,30 @@ def access_experiment(
     return ExperimentAccess(access, row)
 
 
+def _run_in_project(
+    session: Session,
+    principal: Principal,
+    run_id: str,
+    lookup: Callable[[], Found | None],
+    project_id_of: Callable[[Found], str],
+    minimum: Role,
+    project: str | None,
+    for_write: bool,
+) -> tuple[ProjectAccess, Found]:
+    """A run found by `lookup`, in `project` if named (checked first), else in its own."""
+    missing = f"run {run_id!r} does not exist"
+    if project is not None:
+        access = catalog.access_project(session, principal, project, minimum, for_write=for_write)
+        found = lookup()
+        if found is None or project_id_of(found) != access.id:
+            raise NotFound(f"{missing} in project {project!r}")
+        return access, found
+    found = lookup()
+    if found is None:
+        raise NotFound(missing)
+    return _project_of(session, principal, project_id_of(found), minimum, for_write, missing), found
+
+
 def access_run(
     session: Session,
     principal: Principal,
@@ -86,18 +114,17 @@ def access_run(
     project: str | None = None,
     for_write: bool = False,
 ) -> RunAccess:
-    missing = f"run {run_id!r} does not exist"
-    if project is not None:
-        access = catalog.access_project(session, principal, project, minimum, for_write=for_write)
-        found = run_store.get_run_with_experiment(session, run_id)
-        if found is None or found[1].project_id != access.id:
-            raise NotFound(f"{missing} in project {project!r}")
-        return RunAccess(access, found[1], found[0])
-    found = run_store.get_run_with_experiment(session, run_id)
-    if found is None:
-        raise NotFound(missing)
-    access = _project_of(session, principal, found[1].project_id, minimum, for_write, missing)
-    return RunAccess(access, found[1], found[0])
+    access, (run, experiment) = _run_in_project(
+        session,
+        principal,
+        run_id,
+        lambda: run_store.get_run_with_experiment(session, run_id),
+        lambda found: found[1].project_id,
+        minimum,
+        project,
+        for_write,
+    )
+    return RunAccess(access, experiment, run)
 
 
 def access_run_state(
@@ -110,17 +137,16 @@ def access_run_state(
     for_write: bool = False,
 ) -> RunState:
     """`access_run` for the logging hot path: the run's state as plain columns."""
-    missing = f"run {run_id!r} does not exist"
-    if project is not None:
-        access = catalog.access_project(session, principal, project, minimum, for_write=for_write)
-        state = run_store.get_run_state(session, run_id)
-        if state is None or state.project_id != access.id:
-            raise NotFound(f"{missing} in project {project!r}")
-        return state
-    state = run_store.get_run_state(session, run_id)
-    if state is None:
-        raise NotFound(missing)
-    _project_of(session, principal, state.project_id, minimum, for_write, missing)
+    _, state = _run_in_project(
+        session,
+        principal,
+        run_id,
+        lambda: run_store.get_run_state(session, run_id),
+        lambda found: found.project_id,
+        minimum,
+        project,
+        for_write,
+    )
     return state
 
 
