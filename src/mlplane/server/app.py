@@ -6,7 +6,7 @@ import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 
 from mlplane import __version__
 from mlplane.core.settings import Settings, load_settings
@@ -16,6 +16,7 @@ from mlplane.server.health import router as health_router
 from mlplane.server.idempotency import IdempotencyMiddleware
 from mlplane.server.middleware import AuditMiddleware, MetricsMiddleware
 from mlplane.server.platform import Platform
+from mlplane.server.prefix_router import PrefixRouter, gated
 
 # Each subsystem contributes `router` from its routes module; a new subsystem adds a line.
 ROUTE_MODULES = (
@@ -33,6 +34,7 @@ ROUTE_MODULES = (
 # Routers of other protocols, mounted at the root rather than under /api/v1.
 ROOT_ROUTE_MODULES = ("mlplane.registry.mlflow_api.routes", "mlplane.tracking.mlflow_api.routes")
 UI_MODULE = "mlplane.ui.routes"
+API_PREFIX = "/api/v1"
 
 
 def create_app(settings: Settings | None = None, *, prepare: bool = True) -> FastAPI:
@@ -62,9 +64,10 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> Fas
     # spare their requests a scan of every /api/v1 route.
     for module_name in ROOT_ROUTE_MODULES:
         app.include_router(importlib.import_module(module_name).router)
-    api = APIRouter(prefix="/api/v1")
+    api = PrefixRouter(prefix=API_PREFIX, path_prefixes=(API_PREFIX + "/",))
     for module_name in ROUTE_MODULES:
-        api.include_router(importlib.import_module(module_name).router)
+        router = importlib.import_module(module_name).router
+        api.include_router(gated(router))
     app.include_router(api)
     importlib.import_module(UI_MODULE).mount(app)
     # Outermost last: a replayed answer changes nothing, so it never reaches the audit trail.

@@ -12,6 +12,7 @@ import importlib
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
+from mlplane.server.prefix_router import gated
 from mlplane.ui.templating import STATIC_DIR
 
 # Each module contributes `router`; a subsystem's page adds a line here and one in navigation.
@@ -34,4 +35,4 @@ PAGE_MODULES = (
 def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module_name in PAGE_MODULES:
-        app.include_router(importlib.import_module(module_name).router)
+        app.include_router(gated(importlib.import_module(module_name).router))

@@ -18,17 +18,16 @@ from mlplane.catalog import service as catalog
 from mlplane.catalog.schemas import ProjectAccess
 from mlplane.core.artifacts import ArtifactStore
 from mlplane.core.db import Database
-from mlplane.core.errors import InvalidInput
+from mlplane.core.errors import InvalidInput, NotFound
 from mlplane.data import storage
 from mlplane.data.engine.sandbox import Sandbox, table_names
 from mlplane.data.engine.shared import SHARED
 from mlplane.data.engine.sql_names import parse_reference, quote_references
 from mlplane.data.schemas.datasets import DatasetKind
 from mlplane.data.schemas.sql import QueryOptions, SqlTable, SqlTableKind
-from mlplane.data.service.datasets import get_dataset_row
 from mlplane.data.service.sql_tables import PLATFORM_SCHEMA, arrow_table, platform_tables
-from mlplane.data.service.versions import resolve_version_row
 from mlplane.data.store import datasets as dataset_store
+from mlplane.data.store import versions as version_store
 from mlplane.governance.schemas import Principal
 
 FILE_LIST_COLUMNS: list[tuple[str, pa.DataType]] = [
@@ -83,15 +82,23 @@ class PlatformView:
 
 def _dataset_view(
     session: Session, artifacts: ArtifactStore, access: ProjectAccess, name: str
-) -> DatasetView:
+) -> DatasetView | None:
+    """The dataset version `name` refers to; None for a plain name no dataset has."""
     try:
         reference = parse_reference(name)
     except ValueError as error:
         raise InvalidInput(f"sql: {error}") from error
-    dataset = get_dataset_row(session, access, reference.dataset)
-    version = resolve_version_row(session, dataset, reference.version)
+    found = version_store.locate_version(session, access.id, reference.dataset, reference.version)
+    if found is None:
+        if "@" not in name:
+            return None
+        raise NotFound(f"dataset {reference.dataset!r} does not exist in project {access.name!r}")
+    if found.digest is None:
+        if reference.version is None:
+            raise NotFound(f"dataset {found.dataset!r} has no ready version")
+        raise NotFound(f"dataset {found.dataset!r} has no version {reference.version}")
     return DatasetView(
-        name, access.name, dataset.name, dataset.id, dataset.kind, version.digest, artifacts
+        name, access.name, found.dataset, found.dataset_id, found.kind, found.digest, artifacts
     )
 
 
@@ -109,8 +116,9 @@ def _resolve(
         if schema == PLATFORM_SCHEMA and name in tables:
             platform.append(PlatformView(name, tables[name].load(session, principal), schema))
         elif not schema:
-            if "@" in name or dataset_store.get_dataset(session, access.id, name) is not None:
-                datasets.append(_dataset_view(session, artifacts, access, name))
+            view = _dataset_view(session, artifacts, access, name)
+            if view is not None:
+                datasets.append(view)
             elif name in tables:
                 platform.append(PlatformView(name, tables[name].load(session, principal), None))
         # Anything else (a typo, a CTE, another schema) is left for DuckDB to resolve or report.

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Integer, and_, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,44 @@ from mlplane.data.tables import (
 
 # Below SQLite's (32,766) and PostgreSQL's (65,535) limits on bound parameters per statement.
 IN_CHUNK = 5000
+
+
+class VersionLocation(NamedTuple):
+    """What a SQL query needs of a dataset version: where its content is, nothing else.
+    `digest` is None when the dataset has no such version."""
+
+    dataset_id: str
+    dataset: str
+    kind: str
+    digest: str | None
+
+
+# Every SQL query over a dataset resolves it: one statement, four columns, no row objects
+# (a version row carries its profile and statistics, far larger than what is needed here).
+_WANTED_NUMBER = func.coalesce(bindparam("number", type_=Integer), DatasetRow.latest_version)
+_LOCATE_VERSION = (
+    select(DatasetRow.id, DatasetRow.name, DatasetRow.kind, DatasetVersionRow.digest)
+    .outerjoin(
+        DatasetVersionRow,
+        and_(
+            DatasetVersionRow.dataset_id == DatasetRow.id,
+            DatasetVersionRow.number == _WANTED_NUMBER,
+        ),
+    )
+    .where(DatasetRow.project_id == bindparam("project_id"), DatasetRow.name == bindparam("name"))
+)
+
+
+def locate_version(
+    session: Session, project_id: str, dataset: str, number: int | None
+) -> VersionLocation | None:
+    """The version `number` of a dataset, or its latest when None; None if no such dataset."""
+    found = (
+        session.connection()
+        .execute(_LOCATE_VERSION, {"project_id": project_id, "name": dataset, "number": number})
+        .first()
+    )
+    return VersionLocation(*found) if found else None
 
 
 def get_version(session: Session, dataset_id: str, number: int) -> DatasetVersionRow | None:

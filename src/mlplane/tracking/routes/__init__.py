@@ -2,11 +2,12 @@
 
 from fastapi import APIRouter
 
+from mlplane.server.prefix_router import gated
 from mlplane.tracking.routes import artifacts, experiments, runs
 
 router = APIRouter()
-router.include_router(experiments.router)
-router.include_router(runs.router)
-router.include_router(artifacts.router)
+router.include_router(gated(experiments.router))
+router.include_router(gated(runs.router))
+router.include_router(gated(artifacts.router))
 
 __all__ = ["router"]
