@@ -33,6 +33,7 @@ from mlplane.core.errors import (
     Unavailable,
 )
 from mlplane.server.errors import describe_validation_errors
+from mlplane.tracking.mlflow_api.scope import PROJECT_HEADERS_DOC
 
 logger = logging.getLogger("mlplane.tracking.mlflow_api")
 
@@ -98,7 +99,14 @@ def problem_as_mlflow(error: ProblemError) -> Response:
 
 
 class MlflowRoute(APIRoute):
-    """A route whose every failure, authentication included, leaves in MLflow's shape."""
+    """A route whose every failure, authentication included, leaves in MLflow's shape, and
+    whose documentation names the headers that choose its project."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        extra = dict(kwargs.get("openapi_extra") or {})
+        extra["parameters"] = [*extra.get("parameters", []), *PROJECT_HEADERS_DOC]
+        kwargs["openapi_extra"] = extra
+        super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Handler:
         handle = super().get_route_handler()
