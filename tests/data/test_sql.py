@@ -168,6 +168,27 @@ def test_query_of_missing_version_is_not_found(
         client.sql.run("SELECT * FROM sales@9", project=project)
 
     assert caught.value.status == 404
+    assert "dataset 'sales' has no version 9" in caught.value.detail
+
+
+def test_query_of_missing_dataset_version_is_not_found(
+    client: mlplane.Client, project: str
+) -> None:
+    with pytest.raises(mlplane.ApiError) as caught:
+        client.sql.run("SELECT * FROM nowhere@1", project=project)
+
+    assert caught.value.status == 404
+    assert f"dataset 'nowhere' does not exist in project {project!r}" in caught.value.detail
+
+
+def test_query_of_unknown_plain_name_is_left_to_duckdb(
+    client: mlplane.Client, project: str
+) -> None:
+    with pytest.raises(mlplane.ApiError) as caught:
+        client.sql.run("SELECT * FROM nowhere", project=project)
+
+    assert caught.value.status == 422
+    assert "nowhere" in caught.value.detail
 
 
 def test_query_result_downloads_as_csv_and_parquet(
