@@ -52,16 +52,19 @@ def seed_tracking(client: Client) -> None:
 
 def seed_data(client: Client) -> None:
     from mlplane.data.demo import record_consumers, seed_datasets
+    from mlplane.data.ingestion_demo import seed_ingestion
     from mlplane.tracking.demo import DEMO_EXPERIMENT
 
     seed_datasets(client, DEMO_PROJECT)
     record_consumers(client, DEMO_PROJECT, DEMO_EXPERIMENT)
+    seed_ingestion(client, DEMO_PROJECT)
 
 
 def seed_compute(client: Client) -> None:
-    from mlplane.compute.demo import seed_job
+    from mlplane.compute.demo import seed_job, seed_study
 
     seed_job(client, DEMO_PROJECT)
+    seed_study(client, DEMO_PROJECT)
 
 
 def seed_pipelines(client: Client) -> None:

@@ -16,6 +16,8 @@ DEFAULT_HOME = "~/.mlplane"
 
 # The project SDK calls act on when they name none.
 PROJECT_VARIABLE = "MLPLANE_PROJECT"
+# Where the app hosted in-process keeps its data, when not in the home's own configuration.
+HOSTED_VARIABLES = ("MLPLANE_DATABASE_URL", "MLPLANE_ARTIFACT_ROOT")
 
 
 @dataclass(frozen=True)
@@ -26,10 +28,14 @@ class Target:
 
     def environment(self) -> dict[str, str]:
         """Variables that point another process's SDK at this platform (empty means unset)."""
+        # With no platform running the other process hosts the app on the home itself, so it
+        # must open the same database and artifact store as this one.
+        hosted = {name: "" if self.url else os.environ.get(name, "") for name in HOSTED_VARIABLES}
         return {
             "MLPLANE_URL": self.url or "",
             "MLPLANE_TOKEN": self.token or "",
             "MLPLANE_HOME": str(self.home),
+            **hosted,
         }
 
 

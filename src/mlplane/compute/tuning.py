@@ -82,7 +82,7 @@ def _suggest(trial: optuna.Trial, name: str, spec: Mapping[str, Any]) -> Any:
     raise ValueError(f"space.{name}: type must be float, int or categorical, not {kind!r}")
 
 
-def _trial_spec(
+def trial_spec(
     base: Mapping[str, Any],
     study: str,
     number: int,
@@ -90,6 +90,7 @@ def _trial_spec(
     metric: str,
     direction: str,
 ) -> dict[str, Any]:
+    """The job of one trial as `tune` submits it: what makes it part of the study."""
     spec = dict(base)
     spec["name"] = f"{study}-trial-{number}"
     spec["experiment"] = spec.get("experiment") or study
@@ -161,7 +162,7 @@ def tune(
             try:
                 params = {key: _suggest(trial, key, spec) for key, spec in space.items()}
                 submitted = client.jobs.submit(
-                    _trial_spec(base, name, trial.number, params, metric, direction),
+                    trial_spec(base, name, trial.number, params, metric, direction),
                     project=project,
                 )
             except Exception:
