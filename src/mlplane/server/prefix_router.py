@@ -11,7 +11,7 @@ single string or regex test.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter
@@ -59,9 +59,9 @@ class PrefixRouter(SettledRouter):
         return super().matches(scope)
 
 
-def _route_patterns(routes: Sequence[BaseRoute], prefix: str) -> Iterator[str] | None:
-    """The path regex of every route below `routes`, or None for a route whose paths cannot
-    be known (a mount), so that the gate lets everything through rather than hide it."""
+def _route_patterns(routes: Sequence[BaseRoute], prefix: str) -> list[str] | None:
+    """The path regex of every route below `routes`, or None when a route has none (a host
+    route), so that the gate lets everything through rather than hide it."""
     patterns: list[str] = []
     for route in routes:
         # FastAPI keeps an included router as a wrapper of the original (with its own
@@ -78,7 +78,7 @@ def _route_patterns(routes: Sequence[BaseRoute], prefix: str) -> Iterator[str] |
         if regex is None or not regex.pattern.startswith("^") or not regex.pattern.endswith("$"):
             return None
         patterns.append(re.escape(prefix) + _NAMED_GROUP.sub("(?:", regex.pattern[1:-1]))
-    return iter(patterns)
+    return patterns
 
 
 class GatedRouter(SettledRouter):
