@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -51,3 +52,20 @@ def run_job(client: mlplane.Client, runner: JobRunner, project: str) -> RunJob:
         return client.jobs.get(job.id, project=project)
 
     return run
+
+
+@pytest.fixture
+def worker_thread(runner: JobRunner) -> Iterator[None]:
+    """The job loop ticking beside the test, as the worker process would."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            runner.tick()
+            time.sleep(0.1)
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(timeout=30)

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import sys
-import threading
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +10,6 @@ import pytest
 
 import mlplane
 from mlplane.client.errors import ApiError
-from mlplane.compute.scheduler import JobRunner
 from mlplane.compute.schemas import JobStatus, Study, StudyTrial
 from mlplane.compute.service.studies import param_importance
 from mlplane.compute.tuning import tune
@@ -25,22 +21,6 @@ OBJECTIVE = (
     "params = trial_params()\n"
     "mlplane.log_metric('loss', (params['x'] - 2) ** 2)\n"
 )
-
-
-@pytest.fixture
-def worker_thread(runner: JobRunner) -> Iterator[None]:
-    stop = threading.Event()
-
-    def loop() -> None:
-        while not stop.is_set():
-            runner.tick()
-            time.sleep(0.1)
-
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    yield
-    stop.set()
-    thread.join(timeout=30)
 
 
 def test_tune_study_is_listed_with_its_trials_and_best(

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 import sys
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import optuna
 import pytest
 
 import mlplane
-from mlplane.compute.scheduler import JobRunner
 from mlplane.compute.tuning import tune
 
 OBJECTIVE = (
@@ -19,23 +15,6 @@ OBJECTIVE = (
     "x = trial_params()['x']\n"
     "mlplane.log_metric('loss', (x - 2) ** 2)\n"
 )
-
-
-@pytest.fixture
-def worker_thread(runner: JobRunner) -> Iterator[None]:
-    """The job loop ticking beside the search, as the worker process would."""
-    stop = threading.Event()
-
-    def loop() -> None:
-        while not stop.is_set():
-            runner.tick()
-            time.sleep(0.1)
-
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    yield
-    stop.set()
-    thread.join(timeout=30)
 
 
 def test_tune_runs_trials_as_tracked_jobs_and_keeps_the_study(
