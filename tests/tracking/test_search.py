@@ -285,3 +285,14 @@ def test_bad_experiment_filter_is_422(client: mlplane.Client, project: str) -> N
 
     assert caught.value.status == 422
     assert "experiments" in caught.value.detail
+
+
+def test_search_runs_repeated_sees_new_runs_and_values(
+    client: mlplane.Client, project: str, experiment: Experiment, runs: dict[str, Run]
+) -> None:
+    # Statements are kept per search; their results never are.
+    assert set(_names(client, project, filter="metrics.acc > 0.85")) == {"alpha", "Delta"}
+    assert set(_names(client, project, filter="metrics.acc > 0.92")) == {"alpha"}
+    late = client.runs.create(experiment.id, project=project, name="late")
+    client.runs.log_batch(late.id, project=project, metrics=[{"key": "acc", "value": 0.99}])
+    assert set(_names(client, project, filter="metrics.acc > 0.85")) == {"alpha", "Delta", "late"}

@@ -1,20 +1,19 @@
 """MLflow's JSON shapes (protobuf JSON of `mlflow/protos/service.proto`) built from mlplane's
 wire models, and the JSON response that carries them.
 
-Times are epoch milliseconds; non-finite metric values travel as the strings "NaN",
-"Infinity" and "-Infinity", as protobuf's JSON writes them. Artifact locations are
+Times are epoch milliseconds; non-finite numbers travel as the strings "NaN", "Infinity"
+and "-Infinity", as protobuf's JSON writes them. Artifact locations are
 `mlflow-artifacts:/<path in the platform's store>`, so clients move files through the
 server's proxied artifact endpoints.
 """
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from fastapi import Response
+from pydantic_core import to_json
 
 from mlplane.core.clock import to_millis
 from mlplane.tracking.mlflow_api.logged_models.schemas import LoggedModel
@@ -35,21 +34,15 @@ JsonObject = dict[str, Any]
 
 
 def mlflow_response(payload: Mapping[str, Any] | None = None) -> Response:
-    body = json.dumps(payload or {}, separators=(",", ":"), allow_nan=False)
+    # pydantic-core writes a page of runs several times faster than the json module, and
+    # writes non-finite floats as protobuf's JSON does.
+    body = to_json(payload or {}, inf_nan_mode="strings")
     return Response(body, media_type="application/json")
 
 
 def artifact_uri(path: str) -> str:
     """The MLflow URI of a folder of the platform's artifact store."""
     return f"{ARTIFACT_SCHEME}/{path}"
-
-
-def number(value: float) -> float | str:
-    if math.isfinite(value):
-        return value
-    if math.isnan(value):
-        return "NaN"
-    return "Infinity" if value > 0 else "-Infinity"
 
 
 def key_values(pairs: Mapping[str, str]) -> list[JsonObject]:
@@ -132,8 +125,7 @@ def run_message(
     metrics = [
         {
             "key": key,
-            # Finite values (x - x == 0) pass as they are: pages hold thousands of them.
-            "value": metric.value if metric.value - metric.value == 0 else number(metric.value),
+            "value": metric.value,
             "timestamp": metric.timestamp,
             "step": metric.step,
         }
@@ -160,7 +152,7 @@ def run_message(
 
 def metric_messages(key: str, points: Iterable[MetricPoint]) -> list[JsonObject]:
     return [
-        {"key": key, "value": number(point.value), "timestamp": point.timestamp, "step": point.step}
+        {"key": key, "value": point.value, "timestamp": point.timestamp, "step": point.step}
         for point in points
     ]
 

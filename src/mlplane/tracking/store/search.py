@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Join, Select, and_, exists, func, not_, select
@@ -180,13 +181,28 @@ def run_search_query(
     comparisons: Sequence[Comparison],
     sort_keys: Sequence[SortKey],
     view: ViewType,
-) -> list[Select[str]]:
+) -> tuple[Select[str], ...]:
     """The ids of matching runs in order, as segments read one after the other."""
-    dialect = dialect_name(session)
+    return _run_search_query(
+        dialect_name(session), tuple(experiment_ids), tuple(comparisons), tuple(sort_keys), view
+    )
+
+
+# Building a search's statement costs SQLAlchemy more than SQLite spends running it for a
+# page, and searches repeat (paging, a panel's table, a sweep's dashboard): statements are
+# immutable, so each distinct search is built once.
+@lru_cache(maxsize=256)
+def _run_search_query(
+    dialect: str,
+    experiment_ids: tuple[str, ...],
+    comparisons: tuple[Comparison, ...],
+    sort_keys: tuple[SortKey, ...],
+    view: ViewType,
+) -> tuple[Select[str], ...]:
     first = sort_keys[0] if sort_keys else None
     if first is None or first.field.entity is not Entity.METRIC:
         query = _runs(experiment_ids, view, comparisons, dialect, correlated=False)
-        return [_sorted(query, sort_keys)]
+        return (_sorted(query, sort_keys),)
     by = aliased(LatestMetricRow, name="sort_by")
     valued = and_(by.key == first.field.key, by.value.is_not(None))
     driven = (
@@ -198,7 +214,7 @@ def run_search_query(
     driven = _sorted(driven, sort_keys[1:], leading=[_ordered(by.value, first.ascending)])
     unvalued = _runs(experiment_ids, view, comparisons, dialect, correlated=False)
     unvalued = unvalued.where(not_(exists().where(by.run_id == RunRow.id, valued)))
-    return [driven, _sorted(unvalued, sort_keys[1:])]
+    return (driven, _sorted(unvalued, sort_keys[1:]))
 
 
 def _runs(
