@@ -140,7 +140,8 @@ def _write_batch(
 async def log_batch(
     project: str, run_id: str, request: Request, platform: PlatformDep, principal: PrincipalDep
 ) -> LoggedBatch:
-    """Log metrics, params and tags in one all-or-nothing call (at most 1000 entries).
+    """Log metrics, params and tags in one all-or-nothing call (at most 10,000 metrics, 100
+    params and 100 tags).
 
     The body is read and checked by hand rather than through one model per point: this is
     the hot path of training loops.
