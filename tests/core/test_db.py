@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from mlplane.core.db import Database
+from mlplane.core.db import SQLITE_MMAP_BYTES, Database
 
 
 def test_create_engine_uses_wal_on_sqlite(tmp_path: Path) -> None:
@@ -15,6 +15,31 @@ def test_create_engine_uses_wal_on_sqlite(tmp_path: Path) -> None:
         mode = session.execute(text("PRAGMA journal_mode")).scalar()
 
     assert mode == "wal"
+    db.dispose()
+
+
+def test_create_engine_reads_sqlite_through_a_memory_map(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'mapped.db'}")
+
+    with db.read() as session:
+        mapped = session.execute(text("PRAGMA mmap_size")).scalar()
+
+    assert mapped == SQLITE_MMAP_BYTES
+    db.dispose()
+
+
+def test_read_reuses_the_connection_used_last(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'lifo.db'}")
+    with db.read() as first, db.read() as second:
+        # Two connections in the pool; the one given back last has the warmer cache.
+        first_connection = first.connection().connection.dbapi_connection
+        second_connection = second.connection().connection.dbapi_connection
+
+    with db.read() as session:
+        again = session.connection().connection.dbapi_connection
+
+    assert again is first_connection
+    assert again is not second_connection
     db.dispose()
 
 

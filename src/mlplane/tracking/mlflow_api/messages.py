@@ -131,6 +131,18 @@ def run_message(
         }
         for key, metric in run.metrics.items()
     ]
+    # Empty lists are left out, as protobuf's JSON writer (MLflow's server) leaves them out:
+    # a client parsing a page of runs has that much less to read.
+    inputs: JsonObject = {}
+    if run.inputs:
+        inputs["dataset_inputs"] = [_dataset_input(dataset) for dataset in run.inputs]
+    if model_inputs:
+        inputs["model_inputs"] = [{"model_id": model_id} for model_id in model_inputs]
+    outputs: JsonObject = {}
+    if model_outputs:
+        outputs["model_outputs"] = [
+            {"model_id": model_id, "step": step} for model_id, step in model_outputs
+        ]
     return {
         "info": run_info_message(run, default_id),
         "data": {
@@ -138,15 +150,8 @@ def run_message(
             "params": key_values(run.params),
             "tags": key_values(_run_tags(run)),
         },
-        "inputs": {
-            "dataset_inputs": [_dataset_input(dataset) for dataset in run.inputs],
-            "model_inputs": [{"model_id": model_id} for model_id in model_inputs],
-        },
-        "outputs": {
-            "model_outputs": [
-                {"model_id": model_id, "step": step} for model_id, step in model_outputs
-            ]
-        },
+        "inputs": inputs,
+        "outputs": outputs,
     }
 
 
