@@ -212,9 +212,9 @@ def get_model_version_by_alias(fields: Fields, scope: ScopeDep) -> Response:
     return mlflow_response({"model_version": version_message(version)})
 
 
-@router.api_route(
-    "/registered-models/get-latest-versions", methods=["GET", "POST"], openapi_extra=READ_ONLY
-)
+# Both methods, as MLflow serves it; one route each so each has its own operation id.
+@router.get("/registered-models/get-latest-versions", openapi_extra=READ_ONLY)
+@router.post("/registered-models/get-latest-versions", openapi_extra=READ_ONLY)
 def get_latest_versions(fields: Fields, scope: ScopeDep) -> Response:
     data = requests.LatestVersions.model_validate(fields)
     with scope.read() as session:
