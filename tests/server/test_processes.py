@@ -6,10 +6,11 @@ from mlplane.server.processes import settled_heap
 
 
 def test_settled_heap_freezes_startup_objects_while_serving() -> None:
-    built_at_startup = [object() for _ in range(10)]
+    assert gc.get_freeze_count() == 0
 
     with settled_heap():
         frozen = gc.get_freeze_count()
 
-    assert frozen >= len(built_at_startup)
+    # Everything tracked when serving begins (this test's modules among it) is set aside.
+    assert frozen > 1000
     assert gc.get_freeze_count() == 0
