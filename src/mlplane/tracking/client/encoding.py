@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -12,18 +11,13 @@ from pydantic_core import to_json
 from mlplane.tracking.limits import NATIVE_BATCH_LIMITS
 
 
-def metric_value(value: Any) -> float | str:
-    """A number for JSON: ±Infinity and NaN travel as strings, since JSON has no such numbers."""
-    if type(value) is float and value - value == 0.0:  # finite: the common case, fast
+def metric_value(value: Any) -> float:
+    """A metric's value as a float; `json_body` sends ±Infinity and NaN as protobuf's strings."""
+    if type(value) is float:  # the common case, fast
         return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"a metric value must be a number, not {type(value).__name__}")
-    number = float(value)
-    if math.isfinite(number):
-        return number
-    if math.isnan(number):
-        return "NaN"
-    return "Infinity" if number > 0 else "-Infinity"
+    return float(value)
 
 
 def metric_entry(key: str, value: Any, step: int, timestamp: int) -> dict[str, Any]:
